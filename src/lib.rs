@@ -1,0 +1,5 @@
+pub mod client;
+mod generated;
+mod secret;
+pub use generated::*;
+pub use secret::Secret;
