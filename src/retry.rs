@@ -1,0 +1,229 @@
+//! Retries decided by whether a repeat is safe (the operation's `x-meeting-retry` in the
+//! spec), with exponential backoff, jitter, `Retry-After` and a deadline over all attempts.
+
+use std::time::{Duration, Instant};
+
+use rand::Rng as _;
+use reqwest::header::HeaderValue;
+
+use crate::operations::{OperationMeta, RetryClass};
+
+/// Response header telling how many attempts a call took, when it took more than one.
+pub const ATTEMPTS_HEADER: &str = "x-huaweicloud-meeting-attempts";
+
+/// How failed calls are retried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RetryConfig {
+    /// Attempts in all, the first included; 1 disables retries.
+    pub max_attempts: u32,
+    /// Backoff before the first retry; doubles with each retry.
+    pub initial_backoff: Duration,
+    /// Upper bound of one backoff.
+    pub max_backoff: Duration,
+    /// No retry starts after this much time since the first attempt.
+    pub deadline: Duration,
+}
+
+impl Default for RetryConfig {
+    fn default() -> Self {
+        RetryConfig {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(5),
+            deadline: Duration::from_secs(120),
+        }
+    }
+}
+
+impl RetryConfig {
+    /// No retries at all.
+    pub fn disabled() -> Self {
+        RetryConfig {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the number of attempts (at least 1).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Sets the first backoff and the cap.
+    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.initial_backoff = initial;
+        self.max_backoff = max.max(initial);
+        self
+    }
+
+    /// Sets the deadline over all attempts.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+
+    fn backoff(&self, retry: u32, asked: Option<Duration>) -> Duration {
+        if let Some(asked) = asked {
+            return asked;
+        }
+        let ceiling = self
+            .initial_backoff
+            .saturating_mul(1u32 << retry.min(16))
+            .min(self.max_backoff);
+        // Equal jitter: half fixed, half random, so concurrent clients spread out.
+        let half = ceiling / 2;
+        half + half.mul_f64(rand::rng().random::<f64>())
+    }
+}
+
+/// Why an attempt may be repeated, or `None`.
+fn retry_reason(class: RetryClass, result: &reqwest::Result<reqwest::Response>) -> Option<String> {
+    match result {
+        Ok(response) => {
+            let status = response.status().as_u16();
+            match (status, class) {
+                (429, _) => Some("HTTP 429".into()),
+                (502..=504, RetryClass::Idempotent) => Some(format!("HTTP {status}")),
+                _ => None,
+            }
+        }
+        // The connection was never established: the request did not reach the service.
+        Err(e) if e.is_connect() => Some(format!("connection failed: {e}")),
+        Err(e)
+            if class == RetryClass::Idempotent
+                && (e.is_timeout() || e.is_request() || e.is_body()) =>
+        {
+            Some(format!("transport error: {e}"))
+        }
+        Err(_) => None,
+    }
+}
+
+/// `Retry-After` in seconds, or the window of an exhausted `X-APIG-Ratelimit-*` header.
+fn asked_delay(result: &reqwest::Result<reqwest::Response>) -> Option<Duration> {
+    let headers = result.as_ref().ok()?.headers();
+    if let Some(secs) = headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
+        return Some(Duration::from_secs(secs));
+    }
+    headers
+        .iter()
+        .filter(|(name, _)| name.as_str().starts_with("x-apig-ratelimit"))
+        .filter_map(|(_, value)| ratelimit_window(value.to_str().ok()?))
+        .max()
+}
+
+/// `remain:0,limit:100,time:1 minute` -> one minute; a window with calls left -> none.
+fn ratelimit_window(value: &str) -> Option<Duration> {
+    let field = |name: &str| {
+        value
+            .split(',')
+            .find_map(|part| part.trim().strip_prefix(name))
+            .map(str::trim)
+    };
+    if field("remain:")?.parse::<u64>().ok()? > 0 {
+        return None;
+    }
+    let (count, unit) = field("time:")?.split_once(' ')?;
+    let count: u64 = count.parse().ok()?;
+    let unit_secs = match unit.trim_end_matches('s') {
+        "second" => 1,
+        "minute" => 60,
+        "hour" => 3600,
+        _ => return None,
+    };
+    Some(Duration::from_secs(count * unit_secs))
+}
+
+/// Sends `request`, repeating it while the failure is retryable for this operation.
+pub(crate) async fn send_with_retries(
+    http: &reqwest::Client,
+    config: &RetryConfig,
+    meta: &OperationMeta,
+    request: reqwest::Request,
+) -> reqwest::Result<reqwest::Response> {
+    let started = Instant::now();
+    let mut current = request;
+    let mut failures: Vec<String> = Vec::new();
+    loop {
+        let attempt = failures.len() as u32 + 1;
+        let next = if attempt < config.max_attempts {
+            current.try_clone()
+        } else {
+            None
+        };
+        let result = http.execute(current).await;
+        let reason = retry_reason(meta.retry, &result);
+        let (Some(reason), Some(next)) = (reason, next) else {
+            return annotate(result, attempt, &failures);
+        };
+        let delay = config.backoff(attempt - 1, asked_delay(&result));
+        if started.elapsed() + delay > config.deadline {
+            tracing::debug!(operation = meta.id, attempt, %reason, "not retrying: the deadline would pass");
+            return annotate(result, attempt, &failures);
+        }
+        tracing::debug!(operation = meta.id, attempt, %reason, delay_ms = delay.as_millis() as u64, "retrying");
+        failures.push(reason);
+        drop(result);
+        tokio::time::sleep(delay).await;
+        current = next;
+    }
+}
+
+/// Tells the caller how many attempts were made and why the earlier ones failed.
+fn annotate(
+    result: reqwest::Result<reqwest::Response>,
+    attempts: u32,
+    failures: &[String],
+) -> reqwest::Result<reqwest::Response> {
+    let mut response = result?;
+    if attempts > 1 {
+        let text = format!("{attempts}; earlier attempts: {}", failures.join(" | "));
+        if let Ok(value) = HeaderValue::from_str(
+            &text.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?"),
+        ) {
+            response.headers_mut().insert(ATTEMPTS_HEADER, value);
+        }
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ratelimit_headers_are_read() {
+        assert_eq!(
+            ratelimit_window("remain:0,limit:100,time:1 minute"),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(
+            ratelimit_window("remain:0,limit:200,time:1 second"),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(ratelimit_window("remain:99,limit:100,time:1 minute"), None);
+        assert_eq!(ratelimit_window("garbage"), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let config = RetryConfig::default()
+            .with_backoff(Duration::from_millis(100), Duration::from_millis(400));
+        for _ in 0..50 {
+            let first = config.backoff(0, None);
+            assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
+            let late = config.backoff(10, None);
+            assert!(late >= Duration::from_millis(200) && late <= Duration::from_millis(400));
+        }
+        assert_eq!(
+            config.backoff(0, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! Checks every request against the spec before it is sent.
+//!
+//! The constraints (lengths, ranges, patterns, enums, array sizes) live only in
+//! `spec/openapi.yaml`; build.rs keeps them out of the generated types and this module
+//! applies them to the request progenitor built, so an error names the field and the rule.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use jsonschema::{Draft, Validator};
+use serde_json::{Value, json};
+
+use crate::operations::OperationMeta;
+
+/// The spec, as build.rs read it.
+pub(crate) static SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
+
+/// A rule a request breaks.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Violation {
+    pub(crate) field: String,
+    pub(crate) reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Location {
+    Path,
+    Query,
+    Header,
+}
+
+struct ParamCheck {
+    name: String,
+    location: Location,
+    required: bool,
+    kind: Option<String>,
+    validator: Validator,
+}
+
+struct OperationChecks {
+    params: Vec<ParamCheck>,
+    body: Option<Validator>,
+}
+
+fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| serde_json::from_str(SPEC_JSON).expect("build.rs wrote valid JSON"))
+}
+
+fn checks() -> &'static HashMap<String, OperationChecks> {
+    static CHECKS: OnceLock<HashMap<String, OperationChecks>> = OnceLock::new();
+    CHECKS.get_or_init(|| compile(spec()))
+}
+
+/// Resolves a local `$ref` (`#/components/...`).
+fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => resolve(
+            spec,
+            spec.pointer(reference.trim_start_matches('#'))
+                .unwrap_or(&Value::Null),
+        ),
+        None => value,
+    }
+}
+
+fn validator(spec: &Value, schema: &Value) -> Validator {
+    // The schema is evaluated inside a document that holds the spec's components, so
+    // `$ref: '#/components/schemas/X'` resolves.
+    let mut root = schema.as_object().cloned().unwrap_or_default();
+    root.insert(
+        "components".into(),
+        spec.get("components").cloned().unwrap_or(json!({})),
+    );
+    jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .build(&Value::Object(root))
+        .expect("the spec's schemas are valid JSON Schema (checked by tests)")
+}
+
+fn compile(spec: &Value) -> HashMap<String, OperationChecks> {
+    let mut out = HashMap::new();
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
+    for item in paths.values() {
+        let Some(item) = item.as_object() else {
+            continue;
+        };
+        for op in item.values() {
+            let Some(id) = op.get("operationId").and_then(Value::as_str) else {
+                continue;
+            };
+            let params = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|p| {
+                    let p = resolve(spec, p);
+                    let location = match p.get("in")?.as_str()? {
+                        "path" => Location::Path,
+                        "query" => Location::Query,
+                        "header" => Location::Header,
+                        _ => return None,
+                    };
+                    let schema = p.get("schema")?;
+                    Some(ParamCheck {
+                        name: p.get("name")?.as_str()?.to_owned(),
+                        location,
+                        required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                        kind: resolve(spec, schema)
+                            .get("type")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
+                        validator: validator(spec, schema),
+                    })
+                })
+                .collect();
+            let body = op
+                .pointer("/requestBody")
+                .map(|b| resolve(spec, b))
+                .and_then(|b| b.pointer("/content/application~1json/schema"))
+                .map(|schema| validator(spec, schema));
+            out.insert(id.to_owned(), OperationChecks { params, body });
+        }
+    }
+    out
+}
+
+/// Checks a request built for `op`. Returns the first rule broken.
+pub(crate) fn check(op: &OperationMeta, request: &reqwest::Request) -> Result<(), Violation> {
+    let Some(checks) = checks().get(op.id) else {
+        return Ok(());
+    };
+    let path_values = path_parameters(op.path, request.url().path());
+    for param in &checks.params {
+        let raw: Option<String> = match param.location {
+            Location::Path => path_values.get(param.name.as_str()).cloned(),
+            Location::Query => request
+                .url()
+                .query_pairs()
+                .find(|(k, _)| k == param.name.as_str())
+                .map(|(_, v)| v.into_owned()),
+            Location::Header => request
+                .headers()
+                .get(param.name.as_str())
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+        };
+        let field = format!(
+            "{} parameter `{}`",
+            location_name(param.location),
+            param.name
+        );
+        let Some(raw) = raw else {
+            if param.required {
+                return Err(Violation {
+                    field,
+                    reason: "is required".into(),
+                });
+            }
+            continue;
+        };
+        let value = typed(&raw, param.kind.as_deref()).ok_or_else(|| Violation {
+            field: field.clone(),
+            reason: format!(
+                "{raw:?} is not a valid {}",
+                param.kind.as_deref().unwrap_or("value")
+            ),
+        })?;
+        if let Some(error) = param.validator.iter_errors(&value).next() {
+            return Err(Violation {
+                field,
+                reason: error.to_string(),
+            });
+        }
+    }
+    if let (Some(body_validator), Some(bytes)) =
+        (&checks.body, request.body().and_then(|b| b.as_bytes()))
+    {
+        let body: Value = serde_json::from_slice(bytes).map_err(|e| Violation {
+            field: "body".into(),
+            reason: format!("is not JSON: {e}"),
+        })?;
+        if let Some(error) = body_validator.iter_errors(&body).next() {
+            let pointer = error.instance_path().as_str().to_owned();
+            let field = if pointer.is_empty() {
+                "body".to_owned()
+            } else {
+                format!("body{}", pointer.replace('/', "."))
+            };
+            return Err(Violation {
+                field,
+                reason: error.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn location_name(location: Location) -> &'static str {
+    match location {
+        Location::Path => "path",
+        Location::Query => "query",
+        Location::Header => "header",
+    }
+}
+
+fn typed(raw: &str, kind: Option<&str>) -> Option<Value> {
+    match kind {
+        Some("integer") => raw.parse::<i64>().ok().map(Value::from),
+        Some("number") => raw.parse::<f64>().ok().map(Value::from),
+        Some("boolean") => raw.parse::<bool>().ok().map(Value::from),
+        _ => Some(Value::String(raw.to_owned())),
+    }
+}
+
+/// Values of `{name}` segments, matched from the end of the URL path (the endpoint may
+/// carry a path prefix).
+fn path_parameters<'t>(template: &'t str, path: &str) -> HashMap<&'t str, String> {
+    let names: Vec<&str> = template.trim_matches('/').split('/').collect();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let Some(offset) = segments.len().checked_sub(names.len()) else {
+        return HashMap::new();
+    };
+    names
+        .iter()
+        .zip(&segments[offset..])
+        .filter_map(|(name, segment)| {
+            let name = name.strip_prefix('{')?.strip_suffix('}')?;
+            let decoded = percent_encoding::percent_decode_str(segment)
+                .decode_utf8_lossy()
+                .into_owned();
+            Some((name, decoded))
+        })
+        .collect()
+}
+
+/// Every constraint keyword the spec uses, with the JSON path of the schema holding it.
+/// Tests enumerate these so that a constraint added without a test fails the suite.
+pub fn spec_constraints() -> Vec<(String, String)> {
+    const KEYWORDS: &[&str] = &[
+        "minLength",
+        "maxLength",
+        "pattern",
+        "minimum",
+        "maximum",
+        "minItems",
+        "maxItems",
+        "enum",
+        "required",
+    ];
+    fn walk(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+        match value {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    if KEYWORDS.contains(&key.as_str()) && !child.is_object() {
+                        out.push((path.to_owned(), key.clone()));
+                    } else {
+                        walk(
+                            child,
+                            &format!("{path}/{}", key.replace('~', "~0").replace('/', "~1")),
+                            out,
+                        );
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    walk(spec(), "", &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_schema_of_the_spec_compiles() {
+        assert_eq!(checks().len(), 14);
+    }
+
+    #[test]
+    fn path_parameters_are_matched_from_the_end() {
+        let values = path_parameters(
+            "/v1/usg/dcs/corp/vmr/assign-to-member/{account}",
+            "/prefix/v1/usg/dcs/corp/vmr/assign-to-member/a%40b",
+        );
+        assert_eq!(values.get("account").map(String::as_str), Some("a@b"));
+    }
+}
