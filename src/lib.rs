@@ -49,3 +49,6 @@ pub use validate::spec_constraints;
 
 /// The spec the client was generated from (JSON).
 pub const OPENAPI_JSON: &str = validate::SPEC_JSON;
+
+#[cfg(feature = "simulator")]
+pub mod simulator;

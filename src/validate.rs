@@ -130,20 +130,40 @@ fn compile(spec: &Value) -> HashMap<String, OperationChecks> {
 
 /// Checks a request built for `op`. Returns the first rule broken.
 pub(crate) fn check(op: &OperationMeta, request: &reqwest::Request) -> Result<(), Violation> {
+    let query: Vec<(String, String)> = request
+        .url()
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    check_parts(
+        op,
+        request.url().path(),
+        &query,
+        request.headers(),
+        request.body().and_then(|b| b.as_bytes()),
+    )
+}
+
+/// Checks the parts of a request (also used by the simulator on what it receives).
+pub(crate) fn check_parts(
+    op: &OperationMeta,
+    path: &str,
+    query: &[(String, String)],
+    headers: &http::HeaderMap,
+    body: Option<&[u8]>,
+) -> Result<(), Violation> {
     let Some(checks) = checks().get(op.id) else {
         return Ok(());
     };
-    let path_values = path_parameters(op.path, request.url().path());
+    let path_values = path_parameters(op.path, path);
     for param in &checks.params {
         let raw: Option<String> = match param.location {
             Location::Path => path_values.get(param.name.as_str()).cloned(),
-            Location::Query => request
-                .url()
-                .query_pairs()
-                .find(|(k, _)| k == param.name.as_str())
-                .map(|(_, v)| v.into_owned()),
-            Location::Header => request
-                .headers()
+            Location::Query => query
+                .iter()
+                .find(|(k, _)| k == &param.name)
+                .map(|(_, v)| v.clone()),
+            Location::Header => headers
                 .get(param.name.as_str())
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         };
@@ -175,12 +195,11 @@ pub(crate) fn check(op: &OperationMeta, request: &reqwest::Request) -> Result<()
             });
         }
     }
-    if let (Some(body_validator), Some(bytes)) =
-        (&checks.body, request.body().and_then(|b| b.as_bytes()))
-    {
+    if let Some(body_validator) = &checks.body {
+        let bytes = body.unwrap_or_default();
         let body: Value = serde_json::from_slice(bytes).map_err(|e| Violation {
             field: "body".into(),
-            reason: format!("is not JSON: {e}"),
+            reason: format!("is not valid JSON: {e}"),
         })?;
         if let Some(error) = body_validator.iter_errors(&body).next() {
             let pointer = error.instance_path().as_str().to_owned();

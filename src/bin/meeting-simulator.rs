@@ -1,1 +1,73 @@
-fn main() {}
+//! Runs the Meeting service simulator until interrupted.
+//!
+//! ```text
+//! cargo run --features simulator --bin meeting-simulator -- --listen 127.0.0.1:8443 --tls \
+//!     --app-id ID --app-key KEY [--account NAME --password PW] [--member USER_ID]... [--rooms N] \
+//!     [--ca-out FILE]
+//! ```
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use huaweicloud_meeting::simulator::{DEFAULT_ROOMS, Simulator};
+
+/// A local simulator of the Huawei Cloud Meeting service.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    listen: SocketAddr,
+    /// Serve HTTPS with a certificate generated at start.
+    #[arg(long)]
+    tls: bool,
+    /// App ID the enterprise accepts.
+    #[arg(long)]
+    app_id: String,
+    /// App key of that App ID.
+    #[arg(long)]
+    app_key: String,
+    /// Account for account/password authentication.
+    #[arg(long, requires = "password")]
+    account: Option<String>,
+    /// Password of --account.
+    #[arg(long, requires = "account")]
+    password: Option<String>,
+    /// Member of the enterprise (third-party user ID); repeatable.
+    #[arg(long = "member")]
+    members: Vec<String>,
+    /// Number of cloud meeting rooms.
+    #[arg(long, default_value_t = DEFAULT_ROOMS)]
+    rooms: usize,
+    /// Write the PEM of the CA that signed the HTTPS certificate to this file.
+    #[arg(long, requires = "tls")]
+    ca_out: Option<PathBuf>,
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let mut builder = Simulator::builder()
+        .listen(args.listen)
+        .tls(args.tls)
+        .app(args.app_id, args.app_key)
+        .rooms(args.rooms);
+    if let (Some(account), Some(password)) = (args.account, args.password) {
+        builder = builder.account(account, password);
+    }
+    if !args.members.is_empty() {
+        builder = builder.members(args.members);
+    }
+    let sim = builder.start().await?;
+    if let (Some(path), Some(pem)) = (&args.ca_out, sim.ca_certificate_pem()) {
+        std::fs::write(path, pem)?;
+    }
+    println!("listening on {}", sim.base_url());
+    tokio::signal::ctrl_c().await?;
+    sim.shutdown();
+    // Give calls in progress their second to finish.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    eprintln!("stopped");
+    Ok(())
+}

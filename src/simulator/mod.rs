@@ -1,0 +1,494 @@
+//! A local, stateful simulator of the Meeting service (cargo feature `simulator`).
+//!
+//! It serves every operation of the spec over real HTTP (or HTTPS with a certificate made
+//! at start) on loopback, with the service's wire format: JSON bodies, `X-Request-Id` and
+//! rate-limit headers on every response, errors as `{"error_code", "error_msg"}` (plus
+//! `request_id` for USG errors). It verifies App ID signatures and Basic credentials,
+//! issues and expires tokens, keeps meetings, recurring series and cloud meeting rooms, and
+//! lets tests inject faults and read a log of what arrived.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use huaweicloud_meeting::simulator::Simulator;
+//!
+//! let sim = Simulator::builder().tls(true).start().await?;
+//! let client = sim.client_builder().build()?;
+//! let rooms = client.search_corp_vmr().send().await?;
+//! assert_eq!(rooms.count, Some(3));
+//! assert_eq!(sim.count("create_app_id_token"), 1);
+//! # Ok(()) }
+//! ```
+//!
+//! Error codes the service documents are used as documented (`MMC.111070005` meeting not
+//! found, `USG.000000004` bad token, `USG.206010000` wrong credentials...). Where Huawei
+//! documents no code for a rule, the simulator answers `MMC.111070001` (bad request) or
+//! `USG.000000001` (bad parameter) with a message that names the rule.
+
+mod service;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+
+use crate::{ClientBuilder, Credentials};
+
+pub use service::DEFAULT_ROOMS;
+
+/// A fault to inject into the next call of an operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Fault {
+    /// Answer this status with a JSON error body, without handling the call.
+    Status(u16),
+    /// Answer 429 with `Retry-After` (seconds), without handling the call.
+    RateLimited {
+        /// Value of `Retry-After`.
+        retry_after_secs: u64,
+    },
+    /// Wait this long, then handle the call.
+    Delay(Duration),
+    /// Handle the call, then drop the connection in the middle of the response body.
+    DropConnection,
+    /// Handle the call, then answer 200 with a body that is not JSON.
+    MalformedBody,
+    /// Answer this status with an HTML page (as a gateway does), without handling the call.
+    HtmlError(u16),
+    /// Answer this status with an empty body, without handling the call.
+    EmptyError(u16),
+    /// Expire the token the call presents (access or meeting-control) before checking it.
+    ExpireToken,
+}
+
+/// A call the simulator received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LoggedRequest {
+    /// Operation id, or `unknown`.
+    pub operation: &'static str,
+    /// HTTP method.
+    pub method: String,
+    /// Path and query.
+    pub uri: String,
+    /// Status answered (0 when the connection was dropped mid-response).
+    pub status: u16,
+}
+
+/// Configures a [`Simulator`].
+#[derive(Clone, Debug)]
+#[must_use]
+pub struct SimulatorBuilder {
+    listen: SocketAddr,
+    tls: bool,
+    pub(crate) app_id: String,
+    pub(crate) app_key: String,
+    pub(crate) accounts: Vec<(String, String)>,
+    pub(crate) members: Vec<String>,
+    pub(crate) rooms: usize,
+    pub(crate) access_token_validity: Duration,
+    pub(crate) conference_token_validity: Duration,
+}
+
+impl Default for SimulatorBuilder {
+    fn default() -> Self {
+        SimulatorBuilder {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls: false,
+            app_id: "simulator-app-id".into(),
+            app_key: "simulator-app-key".into(),
+            accounts: Vec::new(),
+            members: vec!["alice".into(), "bob".into()],
+            rooms: DEFAULT_ROOMS,
+            access_token_validity: Duration::from_secs(24 * 3600),
+            conference_token_validity: Duration::from_secs(1800),
+        }
+    }
+}
+
+impl SimulatorBuilder {
+    /// Address to listen on (default 127.0.0.1, port 0).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// Serve HTTPS with a certificate generated at start.
+    pub fn tls(mut self, tls: bool) -> Self {
+        self.tls = tls;
+        self
+    }
+
+    /// The App ID and key the enterprise accepts.
+    pub fn app(mut self, app_id: impl Into<String>, app_key: impl Into<String>) -> Self {
+        self.app_id = app_id.into();
+        self.app_key = app_key.into();
+        self
+    }
+
+    /// An account for account/password authentication.
+    pub fn account(mut self, account: impl Into<String>, password: impl Into<String>) -> Self {
+        self.accounts.push((account.into(), password.into()));
+        self
+    }
+
+    /// Replaces the enterprise's members (third-party user IDs, `accountType` 1).
+    pub fn members(mut self, members: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        self.members = members.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// Number of cloud meeting rooms of the enterprise (default 3).
+    pub fn rooms(mut self, rooms: usize) -> Self {
+        self.rooms = rooms;
+        self
+    }
+
+    /// Validity of access tokens (default 24 hours).
+    pub fn access_token_validity(mut self, validity: Duration) -> Self {
+        self.access_token_validity = validity;
+        self
+    }
+
+    /// Validity of meeting-control tokens (default 30 minutes).
+    pub fn conference_token_validity(mut self, validity: Duration) -> Self {
+        self.conference_token_validity = validity;
+        self
+    }
+
+    /// Starts serving in the background of the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<Simulator> {
+        let listener = std::net::TcpListener::bind(self.listen)?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            service: Mutex::new(service::Service::new(&self)),
+            faults: Mutex::new(HashMap::new()),
+            log: Mutex::new(Vec::new()),
+        });
+        let app = axum::Router::new()
+            .fallback(dispatch)
+            .with_state(shared.clone());
+        let handle = axum_server::Handle::new();
+        let (scheme, ca_pem) = if self.tls {
+            let (ca_pem, cert_pem, key_pem) =
+                generate_certificates().map_err(std::io::Error::other)?;
+            let config = axum_server::tls_rustls::RustlsConfig::from_pem(
+                cert_pem.into_bytes(),
+                key_pem.into_bytes(),
+            )
+            .await?;
+            let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle.clone());
+            tokio::spawn(server.serve(app.into_make_service()));
+            ("https", Some(ca_pem))
+        } else {
+            let server = axum_server::from_tcp(listener)?.handle(handle.clone());
+            tokio::spawn(server.serve(app.into_make_service()));
+            ("http", None)
+        };
+        Ok(Simulator {
+            base_url: format!("{scheme}://{addr}"),
+            addr,
+            ca_pem,
+            app_id: self.app_id,
+            app_key: self.app_key,
+            shared,
+            handle,
+        })
+    }
+}
+
+struct Shared {
+    service: Mutex<service::Service>,
+    faults: Mutex<HashMap<String, VecDeque<Fault>>>,
+    log: Mutex<Vec<LoggedRequest>>,
+}
+
+/// A running simulator. Dropping it stops the server.
+pub struct Simulator {
+    base_url: String,
+    addr: SocketAddr,
+    ca_pem: Option<String>,
+    app_id: String,
+    app_key: String,
+    shared: Arc<Shared>,
+    handle: axum_server::Handle<SocketAddr>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulator {
+    /// A builder.
+    pub fn builder() -> SimulatorBuilder {
+        SimulatorBuilder::default()
+    }
+
+    /// Starts a plain-HTTP simulator with the default enterprise on 127.0.0.1, port 0.
+    pub async fn start() -> std::io::Result<Simulator> {
+        Self::builder().start().await
+    }
+
+    /// `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// PEM of the CA that signed the HTTPS certificate (with TLS on).
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// The App ID the simulator accepts.
+    pub fn app_id(&self) -> &str {
+        &self.app_id
+    }
+
+    /// A client builder pointed at this simulator, trusting its certificate and using its
+    /// App ID credentials (as the enterprise's default administrator).
+    pub fn client_builder(&self) -> ClientBuilder {
+        let mut builder = crate::Client::builder()
+            .endpoint(self.base_url.clone())
+            .credentials(Credentials::app_id(
+                self.app_id.clone(),
+                self.app_key.clone(),
+            ));
+        if let Some(pem) = &self.ca_pem {
+            builder = builder.add_root_certificate_pem(pem.as_bytes().to_vec());
+        }
+        builder
+    }
+
+    /// Injects `fault` into the next call of `operation` (queued behind earlier faults).
+    pub fn inject(&self, operation: &str, fault: Fault) {
+        self.inject_times(operation, fault, 1);
+    }
+
+    /// Injects `fault` into the next `times` calls of `operation`.
+    pub fn inject_times(&self, operation: &str, fault: Fault, times: usize) {
+        let mut faults = self.shared.faults.lock().expect("faults lock");
+        let queue = faults.entry(operation.to_owned()).or_default();
+        queue.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Every call received so far.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.shared.log.lock().expect("log lock").clone()
+    }
+
+    /// How many calls of `operation` arrived.
+    pub fn count(&self, operation: &str) -> usize {
+        self.shared
+            .log
+            .lock()
+            .expect("log lock")
+            .iter()
+            .filter(|r| r.operation == operation)
+            .count()
+    }
+
+    /// Forgets the request log.
+    pub fn clear_log(&self) {
+        self.shared.log.lock().expect("log lock").clear();
+    }
+
+    /// Expires every access token now.
+    pub fn expire_access_tokens(&self) {
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .expire_access_tokens();
+    }
+
+    /// Expires every meeting-control token now.
+    pub fn expire_conference_tokens(&self) {
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .expire_conference_tokens();
+    }
+
+    /// Changes the validity of access tokens issued from now on.
+    pub fn set_access_token_validity(&self, validity: Duration) {
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .access_token_validity = validity;
+    }
+
+    /// Changes the validity of meeting-control tokens issued from now on.
+    pub fn set_conference_token_validity(&self, validity: Duration) {
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .conference_token_validity = validity;
+    }
+
+    /// Number of live access tokens of a user (`None` for the default administrator).
+    pub fn live_tokens(&self, user_id: Option<&str>) -> usize {
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .live_tokens(user_id)
+    }
+
+    /// Stops serving, letting calls in progress finish for up to a second.
+    pub fn shutdown(&self) {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(1)));
+    }
+}
+
+impl Drop for Simulator {
+    fn drop(&mut self) {
+        self.handle.shutdown();
+    }
+}
+
+/// A CA and a certificate for 127.0.0.1, ::1 and localhost signed by it.
+fn generate_certificates() -> Result<(String, String, String), rcgen::Error> {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "huaweicloud-meeting simulator CA");
+    let ca_key = KeyPair::generate()?;
+    let ca_cert = ca_params.self_signed(&ca_key)?;
+    let issuer = Issuer::new(ca_params, ca_key);
+    let mut params =
+        CertificateParams::new(vec!["127.0.0.1".into(), "::1".into(), "localhost".into()])?;
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "huaweicloud-meeting simulator");
+    let key = KeyPair::generate()?;
+    let cert = params.signed_by(&key, &issuer)?;
+    Ok((ca_cert.pem(), cert.pem(), key.serialize_pem()))
+}
+
+async fn dispatch(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let operation = service::route(&method, uri.path());
+    let fault = operation.and_then(|op| {
+        let mut faults = shared.faults.lock().expect("faults lock");
+        faults.get_mut(op.id).and_then(VecDeque::pop_front)
+    });
+    let mut drop_connection = false;
+    let mut malformed = false;
+    let response = match fault {
+        Some(Fault::Status(status)) => Some(service::error(
+            status,
+            "SIM.FAULT",
+            "injected fault",
+            uri.path(),
+        )),
+        Some(Fault::RateLimited { retry_after_secs }) => {
+            let mut r = service::error(429, "100000429", "flow control", uri.path());
+            r.headers_mut()
+                .insert("retry-after", retry_after_secs.into());
+            r.headers_mut().insert(
+                "x-apig-ratelimit-api",
+                axum::http::HeaderValue::from_static("remain:0,limit:100,time:1 minute"),
+            );
+            Some(r)
+        }
+        Some(Fault::HtmlError(status)) => Some(service::raw(
+            status,
+            "text/html",
+            "<html><body><h1>502 Bad Gateway</h1>api-gateway</body></html>",
+        )),
+        Some(Fault::EmptyError(status)) => {
+            Some(service::raw(status, "application/json;charset=UTF-8", ""))
+        }
+        Some(Fault::Delay(delay)) => {
+            tokio::time::sleep(delay).await;
+            None
+        }
+        Some(Fault::DropConnection) => {
+            drop_connection = true;
+            None
+        }
+        Some(Fault::MalformedBody) => {
+            malformed = true;
+            None
+        }
+        Some(Fault::ExpireToken) => {
+            shared
+                .service
+                .lock()
+                .expect("service lock")
+                .expire_presented(&headers);
+            None
+        }
+        None => None,
+    };
+    let response = response.unwrap_or_else(|| {
+        let query: Vec<(String, String)> = uri
+            .query()
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut service = shared.service.lock().expect("service lock");
+        service.handle(operation, &method, uri.path(), &query, &headers, &body)
+    });
+    let mut response = if malformed && response.status().is_success() {
+        let mut r = service::raw(
+            200,
+            "application/json;charset=UTF-8",
+            "{\"conferenceID\": \"9140",
+        );
+        *r.headers_mut() = response.headers().clone();
+        r
+    } else {
+        response
+    };
+    let status = if drop_connection {
+        0
+    } else {
+        response.status().as_u16()
+    };
+    shared.log.lock().expect("log lock").push(LoggedRequest {
+        operation: operation.map_or("unknown", |op| op.id),
+        method: method.to_string(),
+        uri: uri.to_string(),
+        status,
+    });
+    if drop_connection {
+        // A body that fails after its first bytes: hyper aborts the connection.
+        let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+            Ok(Bytes::from_static(b"[{\"conferenceID\"")),
+            Err(std::io::Error::other("connection dropped")),
+        ];
+        response
+            .headers_mut()
+            .remove(axum::http::header::CONTENT_LENGTH);
+        *response.body_mut() = Body::from_stream(futures::stream::iter(chunks));
+    }
+    response
+}
