@@ -95,6 +95,28 @@ impl Client {
         }
     }
 
+    /// Authenticates now (or reuses the cached token) instead of on the first call, so
+    /// wrong credentials show up at start. Calls do this by themselves when needed.
+    pub async fn authenticate(&self) -> Result<(), crate::Error> {
+        match &self.inner.shared.credentials {
+            None => Err(crate::Error::Config("no credentials configured".into())),
+            Some(Credentials::AccessToken(_)) => Ok(()),
+            Some(_) => {
+                let client = self.scoped(Scope::default());
+                match self
+                    .inner
+                    .shared
+                    .access_token
+                    .get(move || fetch_access_token(client))
+                    .await
+                {
+                    Ok(_) => Ok(()),
+                    Err(failure) => Err(failure.to_error()),
+                }
+            }
+        }
+    }
+
     /// A client for the meeting-control operations of one meeting in progress.
     ///
     /// It obtains the meeting-control token with the host password when first needed,
@@ -174,6 +196,23 @@ impl AuthFailure {
                 body: response.into_inner(),
             },
             other => AuthFailure::Unreachable(format!("{operation} failed: {other}")),
+        }
+    }
+
+    fn to_error(&self) -> crate::Error {
+        match self {
+            AuthFailure::Rejected {
+                status,
+                headers,
+                body,
+            } => crate::Error::Auth(crate::AuthError::Rejected(crate::ServiceError::from_parts(
+                status.as_u16(),
+                headers,
+                body,
+            ))),
+            AuthFailure::Unreachable(message) => {
+                crate::Error::Auth(crate::AuthError::Unreachable(message.clone()))
+            }
         }
     }
 

@@ -200,7 +200,7 @@ impl Service {
     pub(crate) fn new(config: &SimulatorBuilder) -> Self {
         let rooms = (0..config.rooms)
             .map(|i| Room {
-                id: format!("{:032x}", 0x5162_fa32_dc7e_47af_u128 * 1000 + i as u128),
+                id: format!("5162fa32dc7e47afafeee39a72a2{i:04x}"),
                 vmr_id: format!("{}", 912_992_631 + i),
                 name: format!("Cloud meeting room {}", i + 1),
                 member: None,
