@@ -13,8 +13,7 @@ use std::process::ExitCode;
 use chrono::{Days, Utc};
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::types::{
-    CycleParams, CycleParamsCycle, DelAttendInfo, RestAttendeeDto, RestBulkDelAttendReqBody,
-    RestScheduleConfDto,
+    CycleParams, CycleParamsCycle, DelAttendInfo, RestAttendeeDto, RestBulkDelAttendReqBody, RestScheduleConfDto,
 };
 use huaweicloud_meeting::{Client, Error, ResponseValue};
 
@@ -114,9 +113,7 @@ async fn run(client: &Client, member: &str) -> ExitCode {
         println!("FAIL  create_recurring_meeting returned no conferenceID");
         return ExitCode::FAILURE;
     };
-    let subs = created
-        .first()
-        .map_or(0, |m| m.sub_confs.as_ref().map_or(0, Vec::len));
+    let subs = created.first().map_or(0, |m| m.sub_confs.as_ref().map_or(0, Vec::len));
     report(
         "create_recurring_meeting",
         &format!("series {series_id}, {subs} sub-meetings"),
@@ -138,9 +135,7 @@ async fn run(client: &Client, member: &str) -> ExitCode {
             .body(modified)
             .send()
     );
-    let subs = updated
-        .first()
-        .map_or(0, |m| m.sub_confs.as_ref().map_or(0, Vec::len));
+    let subs = updated.first().map_or(0, |m| m.sub_confs.as_ref().map_or(0, Vec::len));
     report(
         "update_recurring_meeting",
         &format!("series {series_id}, now {subs} sub-meetings"),
@@ -166,10 +161,7 @@ async fn run(client: &Client, member: &str) -> ExitCode {
         .start_time(format!("{} 02:00", date(0)))
         .length(60)
         .attendees(attendees);
-    let created = step!(
-        "create_meeting",
-        client.create_meeting().body(meeting).send()
-    );
+    let created = step!("create_meeting", client.create_meeting().body(meeting).send());
     let Some(info) = created.first() else {
         println!("FAIL  create_meeting returned no meeting");
         return ExitCode::FAILURE;
@@ -229,11 +221,7 @@ async fn run(client: &Client, member: &str) -> ExitCode {
 
     let cancelled = step!(
         "cancel_meeting",
-        client
-            .cancel_meeting()
-            .conference_id(&conference_id)
-            .type_(1)
-            .send()
+        client.cancel_meeting().conference_id(&conference_id).type_(1).send()
     );
     report(
         "cancel_meeting",
@@ -270,10 +258,7 @@ async fn run(client: &Client, member: &str) -> ExitCode {
     );
     report(
         "associate_vmr",
-        &format!(
-            "room {} assigned to {member}",
-            room.get(..8).unwrap_or(&room)
-        ),
+        &format!("room {} assigned to {member}", room.get(..8).unwrap_or(&room)),
         &assigned,
     );
 
@@ -288,10 +273,7 @@ async fn run(client: &Client, member: &str) -> ExitCode {
     );
     report(
         "disassociate_vmr",
-        &format!(
-            "room {} reclaimed from {member}",
-            room.get(..8).unwrap_or(&room)
-        ),
+        &format!("room {} reclaimed from {member}", room.get(..8).unwrap_or(&room)),
         &reclaimed,
     );
 

@@ -148,35 +148,24 @@ pub fn app_id_signature(
         Some(corp_id) => format!("{app_id}:{corp_id}:{user_id}:{expire_time}:{nonce}"),
         None => format!("{app_id}:{user_id}:{expire_time}:{nonce}"),
     };
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(app_key.as_bytes()).expect("HMAC accepts any key length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(app_key.as_bytes()).expect("HMAC accepts any key length");
     mac.update(data.as_bytes());
     hex::encode(mac.finalize().into_bytes())
 }
 
 /// `HMAC-SHA256 signature=<hex>,access=<base64(appId)>`.
 pub fn app_id_authorization(app_id: &str, signature: &str) -> String {
-    format!(
-        "HMAC-SHA256 signature={signature},access={}",
-        BASE64.encode(app_id)
-    )
+    format!("HMAC-SHA256 signature={signature},access={}", BASE64.encode(app_id))
 }
 
 /// `Basic base64(account:password)`.
 pub(crate) fn basic_authorization(account: &str, password: &Secret) -> String {
-    format!(
-        "Basic {}",
-        BASE64.encode(format!("{account}:{}", password.expose()))
-    )
+    format!("Basic {}", BASE64.encode(format!("{account}:{}", password.expose())))
 }
 
 /// 48 random alphanumeric characters (the service wants 32 to 64).
 fn new_nonce() -> String {
-    rand::rng()
-        .sample_iter(Alphanumeric)
-        .take(48)
-        .map(char::from)
-        .collect()
+    rand::rng().sample_iter(Alphanumeric).take(48).map(char::from).collect()
 }
 
 pub(crate) fn unix_now() -> i64 {
@@ -230,11 +219,9 @@ mod tests {
         );
     }
 
-    const SINGLE_TENANT_VECTOR: &str =
-        "99644f67cc1b3e10ad05ce252b2985a56380c39893e791824fd09ff96b551b9d";
+    const SINGLE_TENANT_VECTOR: &str = "99644f67cc1b3e10ad05ce252b2985a56380c39893e791824fd09ff96b551b9d";
     const NO_USER_VECTOR: &str = "2f9ad59ce80e75e9efe5d4e51bbb79923a00bd6301ede7207052613eec088903";
-    const MULTI_TENANT_VECTOR: &str =
-        "d59c0b62375b269ba5d4a2410fe59e27a2f88dc27f7a8383ba2e64474ac0f04c";
+    const MULTI_TENANT_VECTOR: &str = "d59c0b62375b269ba5d4a2410fe59e27a2f88dc27f7a8383ba2e64474ac0f04c";
 
     #[test]
     fn authorization_header_has_signature_and_base64_app_id() {
@@ -242,10 +229,7 @@ mod tests {
             app_id_authorization("abc", "00ff"),
             "HMAC-SHA256 signature=00ff,access=YWJj"
         );
-        assert_eq!(
-            basic_authorization("alice", &Secret::new("pw")),
-            "Basic YWxpY2U6cHc="
-        );
+        assert_eq!(basic_authorization("alice", &Secret::new("pw")), "Basic YWxpY2U6cHc=");
     }
 
     #[test]

@@ -16,8 +16,8 @@ use tracing::Instrument as _;
 
 use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization, unix_now};
 use crate::error::{
-    CONFIG_PREFIX, INVALID_INPUT_PREFIX, MARK_AUTH_REJECTED, MARK_AUTH_UNREACHABLE, MARK_NOT_JSON,
-    MARKER_HEADER, request_id_header, snippet,
+    CONFIG_PREFIX, INVALID_INPUT_PREFIX, MARK_AUTH_REJECTED, MARK_AUTH_UNREACHABLE, MARK_NOT_JSON, MARKER_HEADER,
+    request_id_header, snippet,
 };
 use crate::operations::{OperationMeta, operation, scheme};
 use crate::retry::{RetryConfig, send_with_retries};
@@ -41,10 +41,7 @@ impl fmt::Debug for ClientState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientState")
             .field("credentials", &self.shared.credentials)
-            .field(
-                "conference",
-                &self.scope.conference.as_ref().map(|c| &c.conference_id),
-            )
+            .field("conference", &self.scope.conference.as_ref().map(|c| &c.conference_id))
             .finish_non_exhaustive()
     }
 }
@@ -137,20 +134,11 @@ impl Client {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn conference(
-        &self,
-        conference_id: impl Into<String>,
-        host_password: impl Into<Secret>,
-    ) -> Client {
+    pub fn conference(&self, conference_id: impl Into<String>, host_password: impl Into<Secret>) -> Client {
         let conference_id = conference_id.into();
         let host_password = host_password.into();
         let session = {
-            let mut sessions = self
-                .inner
-                .shared
-                .conferences
-                .lock()
-                .expect("conference cache lock");
+            let mut sessions = self.inner.shared.conferences.lock().expect("conference cache lock");
             let session = sessions
                 .entry(conference_id.clone())
                 .and_modify(|s| {
@@ -201,28 +189,18 @@ impl AuthFailure {
 
     fn to_error(&self) -> crate::Error {
         match self {
-            AuthFailure::Rejected {
-                status,
-                headers,
-                body,
-            } => crate::Error::Auth(crate::AuthError::Rejected(crate::ServiceError::from_parts(
-                status.as_u16(),
-                headers,
-                body,
-            ))),
-            AuthFailure::Unreachable(message) => {
-                crate::Error::Auth(crate::AuthError::Unreachable(message.clone()))
-            }
+            AuthFailure::Rejected { status, headers, body } => crate::Error::Auth(crate::AuthError::Rejected(
+                crate::ServiceError::from_parts(status.as_u16(), headers, body),
+            )),
+            AuthFailure::Unreachable(message) => crate::Error::Auth(crate::AuthError::Unreachable(message.clone())),
         }
     }
 
     fn to_response(&self) -> reqwest::Response {
         let (status, mut headers, body, mark) = match self {
-            AuthFailure::Rejected {
-                status,
-                headers,
-                body,
-            } => (*status, headers.clone(), body.clone(), MARK_AUTH_REJECTED),
+            AuthFailure::Rejected { status, headers, body } => {
+                (*status, headers.clone(), body.clone(), MARK_AUTH_REJECTED)
+            }
             AuthFailure::Unreachable(message) => (
                 reqwest::StatusCode::SERVICE_UNAVAILABLE,
                 HeaderMap::new(),
@@ -239,11 +217,7 @@ impl AuthFailure {
     }
 }
 
-fn json_response(
-    status: reqwest::StatusCode,
-    mut headers: HeaderMap,
-    body: &ErrorResponse,
-) -> reqwest::Response {
+fn json_response(status: reqwest::StatusCode, mut headers: HeaderMap, body: &ErrorResponse) -> reqwest::Response {
     let bytes = serde_json::to_vec(body).expect("ErrorResponse serializes");
     headers.remove(reqwest::header::CONTENT_LENGTH);
     headers.insert(
@@ -300,8 +274,7 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
                 )
             }
             Some(Credentials::Account { account, password }) => {
-                let authorization =
-                    sensitive(&basic_authorization(account, password)).map_err(failure)?;
+                let authorization = sensitive(&basic_authorization(account, password)).map_err(failure)?;
                 let scoped = client.scoped(Scope {
                     conference: None,
                     authorization: Some(authorization),
@@ -309,10 +282,7 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
                 let body = crate::types::AuthReqDtov1::builder()
                     .account(account.clone())
                     .client_type(CLIENT_TYPE_API);
-                (
-                    "create_token",
-                    scoped.create_token().body(body).send().await,
-                )
+                ("create_token", scoped.create_token().body(body).send().await)
             }
             _ => return Err(failure("no credentials that can obtain a token".into())),
         };
@@ -325,17 +295,13 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
             .filter(|t| !t.is_empty())
             .ok_or_else(|| failure(format!("{operation} returned no accessToken")))?;
         let expires_in = token.expire_time.map(|at| at - unix_now());
-        let token = Token::new(value.expose(), lifetime(&[token.valid_period, expires_in]))
-            .map_err(failure)?;
+        let token = Token::new(value.expose(), lifetime(&[token.valid_period, expires_in])).map_err(failure)?;
         Ok(Arc::new(token))
     }
     .boxed()
 }
 
-fn fetch_conference_token(
-    client: Client,
-    session: Arc<ConferenceSession>,
-) -> BoxFuture<'static, FetchResult> {
+fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> BoxFuture<'static, FetchResult> {
     async move {
         let failure = |m: String| Arc::new(AuthFailure::Unreachable(m));
         let result = client
@@ -386,10 +352,7 @@ impl Client {
                         .query_pairs()
                         .find(|(k, _)| k == "conferenceID")
                         .map(|(_, v)| v.into_owned());
-                    if requested
-                        .as_deref()
-                        .is_some_and(|id| id != session.conference_id)
-                    {
+                    if requested.as_deref().is_some_and(|id| id != session.conference_id) {
                         return Err(format!(
                             "{} was called for conferenceID {:?} on the handle of conference {:?}",
                             meta.id,
@@ -398,9 +361,7 @@ impl Client {
                         ));
                     }
                 }
-                "appIdSignature" | "accountPassword"
-                    if self.inner.scope.authorization.is_none() =>
-                {
+                "appIdSignature" | "accountPassword" if self.inner.scope.authorization.is_none() => {
                     return Err(format!(
                         "{} is performed by the client itself when it needs a token",
                         meta.id
@@ -413,19 +374,16 @@ impl Client {
     }
 
     /// Puts the operation's credentials on `request`.
-    async fn authorize(
-        &self,
-        meta: &OperationMeta,
-        request: &mut reqwest::Request,
-    ) -> Result<Used, Arc<AuthFailure>> {
+    async fn authorize(&self, meta: &OperationMeta, request: &mut reqwest::Request) -> Result<Used, Arc<AuthFailure>> {
         let mut used = Used::Fixed;
         for name in meta.security {
             let scheme = scheme(name);
             let header = header_name(scheme.header);
             let value = match *name {
                 "accessToken" => match &self.inner.shared.credentials {
-                    Some(Credentials::AccessToken(token)) => sensitive(token.expose())
-                        .map_err(|m| Arc::new(AuthFailure::Unreachable(m)))?,
+                    Some(Credentials::AccessToken(token)) => {
+                        sensitive(token.expose()).map_err(|m| Arc::new(AuthFailure::Unreachable(m)))?
+                    }
                     _ => {
                         let client = self.scoped(Scope::default());
                         let token = self
@@ -453,21 +411,10 @@ impl Client {
                     token.value.clone()
                 }
                 "hostPassword" => {
-                    let session = self
-                        .inner
-                        .scope
-                        .conference
-                        .as_ref()
-                        .expect("checked in pre");
-                    sensitive(session.host_password.expose())
-                        .map_err(|m| Arc::new(AuthFailure::Unreachable(m)))?
+                    let session = self.inner.scope.conference.as_ref().expect("checked in pre");
+                    sensitive(session.host_password.expose()).map_err(|m| Arc::new(AuthFailure::Unreachable(m)))?
                 }
-                _ => self
-                    .inner
-                    .scope
-                    .authorization
-                    .clone()
-                    .expect("checked in pre"),
+                _ => self.inner.scope.authorization.clone().expect("checked in pre"),
             };
             request.headers_mut().insert(header, value);
             for (name, value) in scheme.fixed_headers {
@@ -493,11 +440,10 @@ impl Client {
                 Ok(used) => used,
                 Err(failure) => return Ok(failure.to_response()),
             };
-            let response =
-                send_with_retries(&self.client, &self.inner.shared.retry, meta, attempt).await?;
+            let response = send_with_retries(&self.client, &self.inner.shared.retry, meta, attempt).await?;
             let (response, code) = normalize_error(response).await?;
-            let rejected = response.status() == reqwest::StatusCode::UNAUTHORIZED
-                || code.as_deref() == Some("USG.000000004");
+            let rejected =
+                response.status() == reqwest::StatusCode::UNAUTHORIZED || code.as_deref() == Some("USG.000000004");
             if rejected && !renewed {
                 match used {
                     Used::AccessToken(value) => self.inner.shared.access_token.invalidate(&value),
@@ -518,9 +464,7 @@ impl Client {
 
 /// Rewrites any error body (the three JSON shapes the service uses, nested or not, HTML,
 /// empty) into the spec's `ErrorResponse`, so decoding an error never fails.
-async fn normalize_error(
-    response: reqwest::Response,
-) -> reqwest::Result<(reqwest::Response, Option<String>)> {
+async fn normalize_error(response: reqwest::Response) -> reqwest::Result<(reqwest::Response, Option<String>)> {
     if response.status().as_u16() < 400 {
         return Ok((response, None));
     }
@@ -575,18 +519,14 @@ fn find_code_and_message(value: &Value, depth: usize) -> Option<(Option<String>,
             return Some((Some(code), map.get(*message_key).and_then(scalar)));
         }
     }
-    map.values()
-        .find_map(|child| find_code_and_message(child, depth + 1))
+    map.values().find_map(|child| find_code_and_message(child, depth + 1))
 }
 
 fn find_string(value: &Value, keys: &[&str], depth: usize) -> Option<String> {
     let map = value.as_object().filter(|_| depth < MAX_DEPTH)?;
     keys.iter()
         .find_map(|k| map.get(*k).and_then(scalar))
-        .or_else(|| {
-            map.values()
-                .find_map(|child| find_string(child, keys, depth + 1))
-        })
+        .or_else(|| map.values().find_map(|child| find_string(child, keys, depth + 1)))
 }
 
 impl ClientHooks<ClientState> for Client {
@@ -596,12 +536,8 @@ impl ClientHooks<ClientState> for Client {
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         let custom = progenitor_client::Error::Custom;
-        let meta = operation(info.operation_id).ok_or_else(|| {
-            custom(format!(
-                "{CONFIG_PREFIX}unknown operation {}",
-                info.operation_id
-            ))
-        })?;
+        let meta = operation(info.operation_id)
+            .ok_or_else(|| custom(format!("{CONFIG_PREFIX}unknown operation {}", info.operation_id)))?;
         validate::check(meta, request)
             .map_err(|v| custom(format!("{INVALID_INPUT_PREFIX}{}: {}", v.field, v.reason)))?;
         self.check_scope(meta, request)
@@ -609,11 +545,7 @@ impl ClientHooks<ClientState> for Client {
         Ok(())
     }
 
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
+    async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
         let meta = operation(info.operation_id).expect("checked in pre");
         let span = tracing::info_span!(
             "huaweicloud_meeting.call",
@@ -632,9 +564,7 @@ impl ClientHooks<ClientState> for Client {
                 if let Some(id) = request_id_header(response.headers()) {
                     span.record("request_id", id.as_str());
                 }
-                span.in_scope(|| {
-                    tracing::debug!(status = response.status().as_u16(), "call finished")
-                });
+                span.in_scope(|| tracing::debug!(status = response.status().as_u16(), "call finished"));
             }
             Err(error) => span.in_scope(|| tracing::debug!(%error, "call failed")),
         }
@@ -657,10 +587,7 @@ mod tests {
             (b.error_code.as_deref(), b.error_msg.as_deref()),
             (Some("MMC.111070005"), Some("CONF_DATA_NOT_FOUND"))
         );
-        let b = parse_error_body(
-            br#"{"errorCode":"USG.1","errorMsg":"m","requestId":"r1"}"#,
-            &headers,
-        );
+        let b = parse_error_body(br#"{"errorCode":"USG.1","errorMsg":"m","requestId":"r1"}"#, &headers);
         assert_eq!(
             (b.error_code.as_deref(), b.request_id.as_deref()),
             (Some("USG.1"), Some("r1"))
@@ -674,11 +601,7 @@ mod tests {
         with_id.insert("x-request-id", HeaderValue::from_static("abc"));
         let b = parse_error_body(b"<html>502 Bad Gateway</html>", &with_id);
         assert_eq!(
-            (
-                b.error_code,
-                b.error_msg.as_deref(),
-                b.request_id.as_deref()
-            ),
+            (b.error_code, b.error_msg.as_deref(), b.request_id.as_deref()),
             (None, Some("<html>502 Bad Gateway</html>"), Some("abc"))
         );
         let b = parse_error_body(b"", &headers);
@@ -687,14 +610,8 @@ mod tests {
 
     #[test]
     fn lifetime_takes_the_shortest_positive_candidate() {
-        assert_eq!(
-            lifetime(&[Some(84616), Some(600)]),
-            Duration::from_secs(600)
-        );
-        assert_eq!(
-            lifetime(&[Some(84616), Some(-5)]),
-            Duration::from_secs(84616)
-        );
+        assert_eq!(lifetime(&[Some(84616), Some(600)]), Duration::from_secs(600));
+        assert_eq!(lifetime(&[Some(84616), Some(-5)]), Duration::from_secs(84616));
         assert_eq!(lifetime(&[None, None]), DEFAULT_TOKEN_LIFETIME);
     }
 }

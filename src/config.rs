@@ -157,12 +157,7 @@ impl ClientBuilder {
         if let Some(endpoint) = lookup(ENDPOINT) {
             builder = builder.endpoint(endpoint);
         }
-        let credentials = match (
-            lookup(APP_ID),
-            lookup(APP_KEY),
-            lookup(ACCOUNT),
-            lookup(PASSWORD),
-        ) {
+        let credentials = match (lookup(APP_ID), lookup(APP_KEY), lookup(ACCOUNT), lookup(PASSWORD)) {
             (Some(app_id), Some(app_key), _, _) => {
                 let app = Credentials::app_id(app_id, app_key);
                 Credentials::AppId(match lookup(USER_ID) {
@@ -178,14 +173,10 @@ impl ClientBuilder {
             }
             (None, None, Some(account), Some(password)) => Credentials::account(account, password),
             (None, None, Some(_), None) => {
-                return Err(Error::Config(format!(
-                    "{PASSWORD} is not set ({ACCOUNT} is)"
-                )));
+                return Err(Error::Config(format!("{PASSWORD} is not set ({ACCOUNT} is)")));
             }
             (None, None, None, Some(_)) => {
-                return Err(Error::Config(format!(
-                    "{ACCOUNT} is not set ({PASSWORD} is)"
-                )));
+                return Err(Error::Config(format!("{ACCOUNT} is not set ({PASSWORD} is)")));
             }
             (None, None, None, None) => {
                 return Err(Error::Config(format!(
@@ -195,8 +186,7 @@ impl ClientBuilder {
         };
         builder = builder.credentials(credentials);
         if let Some(path) = lookup(CA_FILE) {
-            let pem = std::fs::read(&path)
-                .map_err(|e| Error::Config(format!("{CA_FILE}={path}: cannot read: {e}")))?;
+            let pem = std::fs::read(&path).map_err(|e| Error::Config(format!("{CA_FILE}={path}: cannot read: {e}")))?;
             builder = builder.add_root_certificate_pem(pem);
         }
         Ok(builder)
@@ -213,9 +203,8 @@ impl ClientBuilder {
                     .timeout(self.timeout)
                     .user_agent(self.user_agent);
                 for pem in &self.root_certificates {
-                    let certificate = reqwest::Certificate::from_pem(pem).map_err(|e| {
-                        Error::Config(format!("root certificate is not valid PEM: {e}"))
-                    })?;
+                    let certificate = reqwest::Certificate::from_pem(pem)
+                        .map_err(|e| Error::Config(format!("root certificate is not valid PEM: {e}")))?;
                     http = http.add_root_certificate(certificate);
                 }
                 http.build()
@@ -237,8 +226,8 @@ impl From<crate::auth::AppIdCredentials> for Credentials {
 }
 
 fn checked_endpoint(endpoint: &str) -> Result<String, Error> {
-    let url = reqwest::Url::parse(endpoint)
-        .map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
+    let url =
+        reqwest::Url::parse(endpoint).map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
     let loopback = match url.host() {
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
         Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
@@ -280,31 +269,16 @@ mod tests {
     use std::collections::HashMap;
 
     fn lookup(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-        let vars: HashMap<String, String> = vars
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let vars: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
         move |name| vars.get(name).cloned()
     }
 
     #[test]
     fn env_names_what_is_missing() {
-        let message = |vars: &[(&str, &str)]| {
-            ClientBuilder::from_lookup(lookup(vars))
-                .unwrap_err()
-                .to_string()
-        };
-        assert!(
-            message(&[]).contains("set HUAWEICLOUD_MEETING_APP_ID and HUAWEICLOUD_MEETING_APP_KEY")
-        );
-        assert!(
-            message(&[("HUAWEICLOUD_MEETING_APP_ID", "a")])
-                .contains("HUAWEICLOUD_MEETING_APP_KEY is not set")
-        );
-        assert!(
-            message(&[("HUAWEICLOUD_MEETING_ACCOUNT", "a")])
-                .contains("HUAWEICLOUD_MEETING_PASSWORD is not set")
-        );
+        let message = |vars: &[(&str, &str)]| ClientBuilder::from_lookup(lookup(vars)).unwrap_err().to_string();
+        assert!(message(&[]).contains("set HUAWEICLOUD_MEETING_APP_ID and HUAWEICLOUD_MEETING_APP_KEY"));
+        assert!(message(&[("HUAWEICLOUD_MEETING_APP_ID", "a")]).contains("HUAWEICLOUD_MEETING_APP_KEY is not set"));
+        assert!(message(&[("HUAWEICLOUD_MEETING_ACCOUNT", "a")]).contains("HUAWEICLOUD_MEETING_PASSWORD is not set"));
         assert!(
             message(&[
                 ("HUAWEICLOUD_MEETING_APP_ID", "a"),
@@ -324,9 +298,7 @@ mod tests {
             ("HUAWEICLOUD_MEETING_ENDPOINT", "http://127.0.0.1:9"),
         ]))
         .unwrap();
-        assert!(
-            matches!(&app.credentials, Some(Credentials::AppId(a)) if a.user_id.as_deref() == Some("alice"))
-        );
+        assert!(matches!(&app.credentials, Some(Credentials::AppId(a)) if a.user_id.as_deref() == Some("alice")));
         assert!(!format!("{app:?}").contains("secret-key"));
         assert!(app.build().is_ok());
         let account = ClientBuilder::from_lookup(lookup(&[
@@ -334,18 +306,12 @@ mod tests {
             ("HUAWEICLOUD_MEETING_PASSWORD", "pw"),
         ]))
         .unwrap();
-        assert!(matches!(
-            account.credentials,
-            Some(Credentials::Account { .. })
-        ));
+        assert!(matches!(account.credentials, Some(Credentials::Account { .. })));
     }
 
     #[test]
     fn endpoints_must_be_https_except_on_loopback() {
-        assert_eq!(
-            checked_endpoint("https://example.com/").unwrap(),
-            "https://example.com"
-        );
+        assert_eq!(checked_endpoint("https://example.com/").unwrap(), "https://example.com");
         assert!(checked_endpoint("http://127.0.0.1:8080").is_ok());
         assert!(checked_endpoint("http://[::1]:8080").is_ok());
         assert!(checked_endpoint("http://localhost:8080").is_ok());

@@ -185,9 +185,7 @@ impl fmt::Display for ErrorCode {
 
 impl ServiceError {
     pub(crate) fn from_parts(status: u16, headers: &HeaderMap, body: &ErrorResponse) -> Self {
-        let body_was_json = headers
-            .get(MARKER_HEADER)
-            .is_none_or(|v| v != MARK_NOT_JSON);
+        let body_was_json = headers.get(MARKER_HEADER).is_none_or(|v| v != MARK_NOT_JSON);
         ServiceError {
             status,
             code: body
@@ -196,10 +194,7 @@ impl ServiceError {
                 .filter(|c| !c.is_empty())
                 .map(ErrorCode::parse),
             message: body.error_msg.clone().unwrap_or_default(),
-            request_id: body
-                .request_id
-                .clone()
-                .or_else(|| request_id_header(headers)),
+            request_id: body.request_id.clone().or_else(|| request_id_header(headers)),
             body_was_json,
         }
     }
@@ -288,8 +283,7 @@ impl Error {
 
     /// Whether the service asked the caller to slow down.
     pub fn is_rate_limited(&self) -> bool {
-        self.service_error()
-            .is_some_and(ServiceError::is_rate_limited)
+        self.service_error().is_some_and(ServiceError::is_rate_limited)
     }
 
     /// Whether repeating the same call later may succeed.
@@ -314,27 +308,15 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
         use progenitor_client::Error as P;
         match error {
             P::ErrorResponse(response) => {
-                let service = ServiceError::from_parts(
-                    response.status().as_u16(),
-                    response.headers(),
-                    &response,
-                );
-                match response
-                    .headers()
-                    .get(MARKER_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                {
+                let service = ServiceError::from_parts(response.status().as_u16(), response.headers(), &response);
+                match response.headers().get(MARKER_HEADER).and_then(|v| v.to_str().ok()) {
                     Some(MARK_AUTH_REJECTED) => Error::Auth(AuthError::Rejected(service)),
-                    Some(MARK_AUTH_UNREACHABLE) => {
-                        Error::Auth(AuthError::Unreachable(service.message))
-                    }
+                    Some(MARK_AUTH_UNREACHABLE) => Error::Auth(AuthError::Unreachable(service.message)),
                     _ => Error::Service(service),
                 }
             }
             P::InvalidRequest(message) => invalid_builder_input(&message),
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => {
-                transport(e)
-            }
+            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e),
             P::InvalidResponsePayload(bytes, source) => Error::Decode {
                 snippet: snippet(&bytes),
                 source,
@@ -413,23 +395,15 @@ mod tests {
 
     #[test]
     fn known_and_unknown_codes_round_trip() {
-        assert_eq!(
-            ErrorCode::parse("MMC.111070005"),
-            ErrorCode::MeetingNotFound
-        );
+        assert_eq!(ErrorCode::parse("MMC.111070005"), ErrorCode::MeetingNotFound);
         assert_eq!(ErrorCode::parse("USG.000000004").as_str(), "USG.000000004");
-        assert_eq!(
-            ErrorCode::parse("MMC.999"),
-            ErrorCode::Other("MMC.999".into())
-        );
+        assert_eq!(ErrorCode::parse("MMC.999"), ErrorCode::Other("MMC.999".into()));
         assert_eq!(ErrorCode::parse("MMC.999").to_string(), "MMC.999");
     }
 
     #[test]
     fn builder_messages_name_the_field() {
-        let Error::InvalidInput { field, reason } =
-            invalid_builder_input("conference_id was not initialized")
-        else {
+        let Error::InvalidInput { field, reason } = invalid_builder_input("conference_id was not initialized") else {
             panic!()
         };
         assert_eq!(

@@ -14,7 +14,7 @@
 //! // HUAWEICLOUD_MEETING_APP_ID / _APP_KEY (or _ACCOUNT / _PASSWORD) must be set.
 //! let client = Client::from_env()?;
 //! let page = client.search_meetings().limit(10).send().await?;
-//! for meeting in &page.data {
+//! for meeting in page.data.iter().flatten() {
 //!     println!("{:?} {:?}", meeting.conference_id, meeting.subject);
 //! }
 //! # Ok(()) }
@@ -52,3 +52,8 @@ pub const OPENAPI_JSON: &str = validate::SPEC_JSON;
 
 #[cfg(feature = "simulator")]
 pub mod simulator;
+
+/// The README's examples compile.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

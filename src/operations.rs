@@ -69,21 +69,9 @@ mod tests {
             assert_eq!(operation(op.id).map(|o| o.path), Some(op.path));
         }
         assert!(operation("no_such_operation").is_none());
-        assert_eq!(
-            operation("cancel_meeting").unwrap().retry,
-            RetryClass::Idempotent
-        );
-        assert_eq!(
-            operation("create_meeting").unwrap().retry,
-            RetryClass::Unsafe
-        );
-        assert_eq!(
-            operation("delete_attendees").unwrap().security,
-            ["conferenceToken"]
-        );
-        assert_eq!(
-            scheme("hostPassword").fixed_headers,
-            [("X-Login-Type", "1")]
-        );
+        assert_eq!(operation("cancel_meeting").unwrap().retry, RetryClass::Idempotent);
+        assert_eq!(operation("create_meeting").unwrap().retry, RetryClass::Unsafe);
+        assert_eq!(operation("delete_attendees").unwrap().security, ["conferenceToken"]);
+        assert_eq!(scheme("hostPassword").fixed_headers, [("X-Login-Type", "1")]);
     }
 }

@@ -91,10 +91,7 @@ fn retry_reason(class: RetryClass, result: &reqwest::Result<reqwest::Response>) 
         }
         // The connection was never established: the request did not reach the service.
         Err(e) if e.is_connect() => Some(format!("connection failed: {e}")),
-        Err(e)
-            if class == RetryClass::Idempotent
-                && (e.is_timeout() || e.is_request() || e.is_body()) =>
-        {
+        Err(e) if class == RetryClass::Idempotent && (e.is_timeout() || e.is_request() || e.is_body()) => {
             Some(format!("transport error: {e}"))
         }
         Err(_) => None,
@@ -184,9 +181,7 @@ fn annotate(
     let mut response = result?;
     if attempts > 1 {
         let text = format!("{attempts}; earlier attempts: {}", failures.join(" | "));
-        if let Ok(value) = HeaderValue::from_str(
-            &text.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?"),
-        ) {
+        if let Ok(value) = HeaderValue::from_str(&text.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?")) {
             response.headers_mut().insert(ATTEMPTS_HEADER, value);
         }
     }
@@ -213,17 +208,13 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let config = RetryConfig::default()
-            .with_backoff(Duration::from_millis(100), Duration::from_millis(400));
+        let config = RetryConfig::default().with_backoff(Duration::from_millis(100), Duration::from_millis(400));
         for _ in 0..50 {
             let first = config.backoff(0, None);
             assert!(first >= Duration::from_millis(50) && first <= Duration::from_millis(100));
             let late = config.backoff(10, None);
             assert!(late >= Duration::from_millis(200) && late <= Duration::from_millis(400));
         }
-        assert_eq!(
-            config.backoff(0, Some(Duration::from_secs(2))),
-            Duration::from_secs(2)
-        );
+        assert_eq!(config.backoff(0, Some(Duration::from_secs(2))), Duration::from_secs(2));
     }
 }

@@ -20,8 +20,7 @@ impl Token {
     /// A token valid for `lifetime` from now; renewed a margin before it expires
     /// (a tenth of its lifetime, at most five minutes).
     pub(crate) fn new(value: &str, lifetime: Duration) -> Result<Self, String> {
-        let mut value = HeaderValue::from_str(value)
-            .map_err(|_| "the token is not a valid header value".to_owned())?;
+        let mut value = HeaderValue::from_str(value).map_err(|_| "the token is not a valid header value".to_owned())?;
         value.set_sensitive(true);
         let margin = (lifetime / 10).min(Duration::from_secs(300));
         Ok(Token {
@@ -60,10 +59,7 @@ impl std::fmt::Debug for TokenCache {
 
 impl TokenCache {
     /// The current token, or the result of the one fetch every waiting caller shares.
-    pub(crate) async fn get(
-        &self,
-        fetch: impl FnOnce() -> BoxFuture<'static, FetchResult>,
-    ) -> FetchResult {
+    pub(crate) async fn get(&self, fetch: impl FnOnce() -> BoxFuture<'static, FetchResult>) -> FetchResult {
         let (generation, in_flight) = {
             let mut state = self.state.lock().expect("token cache lock");
             if let Some(token) = state.current.as_ref().filter(|t| t.is_fresh()) {
@@ -81,11 +77,7 @@ impl TokenCache {
         };
         let result = in_flight.await;
         let mut state = self.state.lock().expect("token cache lock");
-        if state
-            .in_flight
-            .as_ref()
-            .is_some_and(|(g, _)| *g == generation)
-        {
+        if state.in_flight.as_ref().is_some_and(|(g, _)| *g == generation) {
             state.in_flight = None;
             if let Ok(token) = &result {
                 state.current = Some(token.clone());
@@ -109,17 +101,12 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn fetcher(
-        calls: Arc<AtomicUsize>,
-        lifetime: Duration,
-    ) -> impl FnOnce() -> BoxFuture<'static, FetchResult> {
+    fn fetcher(calls: Arc<AtomicUsize>, lifetime: Duration) -> impl FnOnce() -> BoxFuture<'static, FetchResult> {
         move || {
             async move {
                 let n = calls.fetch_add(1, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(20)).await;
-                Ok(Arc::new(
-                    Token::new(&format!("token-{n}"), lifetime).unwrap(),
-                ))
+                Ok(Arc::new(Token::new(&format!("token-{n}"), lifetime).unwrap()))
             }
             .boxed()
         }
@@ -132,12 +119,7 @@ mod tests {
         let tasks: Vec<_> = (0..200)
             .map(|_| {
                 let (cache, calls) = (cache.clone(), calls.clone());
-                tokio::spawn(async move {
-                    cache
-                        .get(fetcher(calls, Duration::from_secs(60)))
-                        .await
-                        .unwrap()
-                })
+                tokio::spawn(async move { cache.get(fetcher(calls, Duration::from_secs(60))).await.unwrap() })
             })
             .collect();
         for task in tasks {

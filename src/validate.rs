@@ -57,8 +57,7 @@ fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => resolve(
             spec,
-            spec.pointer(reference.trim_start_matches('#'))
-                .unwrap_or(&Value::Null),
+            spec.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null),
         ),
         None => value,
     }
@@ -159,19 +158,12 @@ pub(crate) fn check_parts(
     for param in &checks.params {
         let raw: Option<String> = match param.location {
             Location::Path => path_values.get(param.name.as_str()).cloned(),
-            Location::Query => query
-                .iter()
-                .find(|(k, _)| k == &param.name)
-                .map(|(_, v)| v.clone()),
+            Location::Query => query.iter().find(|(k, _)| k == &param.name).map(|(_, v)| v.clone()),
             Location::Header => headers
                 .get(param.name.as_str())
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
         };
-        let field = format!(
-            "{} parameter `{}`",
-            location_name(param.location),
-            param.name
-        );
+        let field = format!("{} parameter `{}`", location_name(param.location), param.name);
         let Some(raw) = raw else {
             if param.required {
                 return Err(Violation {
@@ -183,10 +175,7 @@ pub(crate) fn check_parts(
         };
         let value = typed(&raw, param.kind.as_deref()).ok_or_else(|| Violation {
             field: field.clone(),
-            reason: format!(
-                "{raw:?} is not a valid {}",
-                param.kind.as_deref().unwrap_or("value")
-            ),
+            reason: format!("{raw:?} is not a valid {}", param.kind.as_deref().unwrap_or("value")),
         })?;
         if let Some(error) = param.validator.iter_errors(&value).next() {
             return Err(Violation {

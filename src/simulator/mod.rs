@@ -170,18 +170,12 @@ impl SimulatorBuilder {
             faults: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
         });
-        let app = axum::Router::new()
-            .fallback(dispatch)
-            .with_state(shared.clone());
+        let app = axum::Router::new().fallback(dispatch).with_state(shared.clone());
         let handle = axum_server::Handle::new();
         let (scheme, ca_pem) = if self.tls {
-            let (ca_pem, cert_pem, key_pem) =
-                generate_certificates().map_err(std::io::Error::other)?;
-            let config = axum_server::tls_rustls::RustlsConfig::from_pem(
-                cert_pem.into_bytes(),
-                key_pem.into_bytes(),
-            )
-            .await?;
+            let (ca_pem, cert_pem, key_pem) = generate_certificates().map_err(std::io::Error::other)?;
+            let config =
+                axum_server::tls_rustls::RustlsConfig::from_pem(cert_pem.into_bytes(), key_pem.into_bytes()).await?;
             let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle.clone());
             tokio::spawn(server.serve(app.into_make_service()));
             ("https", Some(ca_pem))
@@ -263,10 +257,7 @@ impl Simulator {
     pub fn client_builder(&self) -> ClientBuilder {
         let mut builder = crate::Client::builder()
             .endpoint(self.base_url.clone())
-            .credentials(Credentials::app_id(
-                self.app_id.clone(),
-                self.app_key.clone(),
-            ));
+            .credentials(Credentials::app_id(self.app_id.clone(), self.app_key.clone()));
         if let Some(pem) = &self.ca_pem {
             builder = builder.add_root_certificate_pem(pem.as_bytes().to_vec());
         }
@@ -308,11 +299,7 @@ impl Simulator {
 
     /// Expires every access token now.
     pub fn expire_access_tokens(&self) {
-        self.shared
-            .service
-            .lock()
-            .expect("service lock")
-            .expire_access_tokens();
+        self.shared.service.lock().expect("service lock").expire_access_tokens();
     }
 
     /// Expires every meeting-control token now.
@@ -326,11 +313,7 @@ impl Simulator {
 
     /// Changes the validity of access tokens issued from now on.
     pub fn set_access_token_validity(&self, validity: Duration) {
-        self.shared
-            .service
-            .lock()
-            .expect("service lock")
-            .access_token_validity = validity;
+        self.shared.service.lock().expect("service lock").access_token_validity = validity;
     }
 
     /// Changes the validity of meeting-control tokens issued from now on.
@@ -344,11 +327,7 @@ impl Simulator {
 
     /// Number of live access tokens of a user (`None` for the default administrator).
     pub fn live_tokens(&self, user_id: Option<&str>) -> usize {
-        self.shared
-            .service
-            .lock()
-            .expect("service lock")
-            .live_tokens(user_id)
+        self.shared.service.lock().expect("service lock").live_tokens(user_id)
     }
 
     /// Stops serving, letting calls in progress finish for up to a second.
@@ -374,8 +353,7 @@ fn generate_certificates() -> Result<(String, String, String), rcgen::Error> {
     let ca_key = KeyPair::generate()?;
     let ca_cert = ca_params.self_signed(&ca_key)?;
     let issuer = Issuer::new(ca_params, ca_key);
-    let mut params =
-        CertificateParams::new(vec!["127.0.0.1".into(), "::1".into(), "localhost".into()])?;
+    let mut params = CertificateParams::new(vec!["127.0.0.1".into(), "::1".into(), "localhost".into()])?;
     params
         .distinguished_name
         .push(DnType::CommonName, "huaweicloud-meeting simulator");
@@ -399,16 +377,10 @@ async fn dispatch(
     let mut drop_connection = false;
     let mut malformed = false;
     let response = match fault {
-        Some(Fault::Status(status)) => Some(service::error(
-            status,
-            "SIM.FAULT",
-            "injected fault",
-            uri.path(),
-        )),
+        Some(Fault::Status(status)) => Some(service::error(status, "SIM.FAULT", "injected fault", uri.path())),
         Some(Fault::RateLimited { retry_after_secs }) => {
             let mut r = service::error(429, "100000429", "flow control", uri.path());
-            r.headers_mut()
-                .insert("retry-after", retry_after_secs.into());
+            r.headers_mut().insert("retry-after", retry_after_secs.into());
             r.headers_mut().insert(
                 "x-apig-ratelimit-api",
                 axum::http::HeaderValue::from_static("remain:0,limit:100,time:1 minute"),
@@ -420,9 +392,7 @@ async fn dispatch(
             "text/html",
             "<html><body><h1>502 Bad Gateway</h1>api-gateway</body></html>",
         )),
-        Some(Fault::EmptyError(status)) => {
-            Some(service::raw(status, "application/json;charset=UTF-8", ""))
-        }
+        Some(Fault::EmptyError(status)) => Some(service::raw(status, "application/json;charset=UTF-8", "")),
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
             None
@@ -436,11 +406,7 @@ async fn dispatch(
             None
         }
         Some(Fault::ExpireToken) => {
-            shared
-                .service
-                .lock()
-                .expect("service lock")
-                .expire_presented(&headers);
+            shared.service.lock().expect("service lock").expire_presented(&headers);
             None
         }
         None => None,
@@ -448,31 +414,19 @@ async fn dispatch(
     let response = response.unwrap_or_else(|| {
         let query: Vec<(String, String)> = uri
             .query()
-            .map(|q| {
-                url::form_urlencoded::parse(q.as_bytes())
-                    .into_owned()
-                    .collect()
-            })
+            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
         let mut service = shared.service.lock().expect("service lock");
         service.handle(operation, &method, uri.path(), &query, &headers, &body)
     });
     let mut response = if malformed && response.status().is_success() {
-        let mut r = service::raw(
-            200,
-            "application/json;charset=UTF-8",
-            "{\"conferenceID\": \"9140",
-        );
+        let mut r = service::raw(200, "application/json;charset=UTF-8", "{\"conferenceID\": \"9140");
         *r.headers_mut() = response.headers().clone();
         r
     } else {
         response
     };
-    let status = if drop_connection {
-        0
-    } else {
-        response.status().as_u16()
-    };
+    let status = if drop_connection { 0 } else { response.status().as_u16() };
     shared.log.lock().expect("log lock").push(LoggedRequest {
         operation: operation.map_or("unknown", |op| op.id),
         method: method.to_string(),
@@ -485,9 +439,7 @@ async fn dispatch(
             Ok(Bytes::from_static(b"[{\"conferenceID\"")),
             Err(std::io::Error::other("connection dropped")),
         ];
-        response
-            .headers_mut()
-            .remove(axum::http::header::CONTENT_LENGTH);
+        response.headers_mut().remove(axum::http::header::CONTENT_LENGTH);
         *response.body_mut() = Body::from_stream(futures::stream::iter(chunks));
     }
     response

@@ -15,9 +15,7 @@ use serde_json::{Value, json};
 
 use super::SimulatorBuilder;
 use crate::operations::{OperationMeta, operations};
-use crate::types::{
-    AppAuthInfoV2, AuthReqDtov1, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest,
-};
+use crate::types::{AppAuthInfoV2, AuthReqDtov1, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest};
 
 /// Cloud meeting rooms of a new enterprise.
 pub const DEFAULT_ROOMS: usize = 3;
@@ -79,11 +77,7 @@ fn request_id() -> String {
 }
 
 fn random_token(prefix: &str) -> String {
-    let tail: String = rand::rng()
-        .sample_iter(Alphanumeric)
-        .take(40)
-        .map(char::from)
-        .collect();
+    let tail: String = rand::rng().sample_iter(Alphanumeric).take(40).map(char::from).collect();
     format!("{prefix}{tail}")
 }
 
@@ -108,8 +102,7 @@ fn with_common_headers(mut response: Response, request_id: &str) -> Response {
 /// A response with any body.
 pub(crate) fn raw(status: u16, content_type: &'static str, body: &'static str) -> Response {
     let mut response = Response::new(Body::from(body));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     response
         .headers_mut()
         .insert("content-type", HeaderValue::from_static(content_type));
@@ -117,11 +110,8 @@ pub(crate) fn raw(status: u16, content_type: &'static str, body: &'static str) -
 }
 
 fn json_response(status: u16, body: &Value, request_id: &str) -> Response {
-    let mut response = Response::new(Body::from(
-        serde_json::to_vec(body).expect("JSON serializes"),
-    ));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = Response::new(Body::from(serde_json::to_vec(body).expect("JSON serializes")));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     response.headers_mut().insert(
         "content-type",
         HeaderValue::from_static("application/json;charset=UTF-8"),
@@ -239,12 +229,11 @@ impl Service {
     /// Expires the token a request presents.
     pub(crate) fn expire_presented(&mut self, headers: &HeaderMap) {
         let now = Instant::now();
-        if let Some(token) = header(headers, "x-access-token").and_then(|t| self.tokens.get_mut(&t))
-        {
+        if let Some(token) = header(headers, "x-access-token").and_then(|t| self.tokens.get_mut(&t)) {
             token.expires = now;
         }
-        if let Some(token) = header(headers, "x-conference-authorization")
-            .and_then(|t| self.conference_tokens.get_mut(&t))
+        if let Some(token) =
+            header(headers, "x-conference-authorization").and_then(|t| self.conference_tokens.get_mut(&t))
         {
             token.1 = now;
         }
@@ -252,14 +241,12 @@ impl Service {
 
     pub(crate) fn live_tokens(&self, user_id: Option<&str>) -> usize {
         let now = Instant::now();
-        self.tokens_by_user
-            .get(user_id.unwrap_or(ADMIN))
-            .map_or(0, |queue| {
-                queue
-                    .iter()
-                    .filter(|t| self.tokens.get(*t).is_some_and(|t| t.expires > now))
-                    .count()
-            })
+        self.tokens_by_user.get(user_id.unwrap_or(ADMIN)).map_or(0, |queue| {
+            queue
+                .iter()
+                .filter(|t| self.tokens.get(*t).is_some_and(|t| t.expires > now))
+                .count()
+        })
     }
 
     pub(crate) fn handle(
@@ -281,16 +268,14 @@ impl Service {
                 format!("The API does not exist: {method} {path}"),
             )),
             Some(op) => self.authorized(op, query, headers).and_then(|user| {
-                crate::validate::check_parts(op, path, query, headers, Some(body)).map_err(
-                    |v| {
-                        let code = if path.contains("/usg/") {
-                            "USG.000000001"
-                        } else {
-                            "MMC.111070001"
-                        };
-                        fail(400, code, format!("{} {}", v.field, v.reason))
-                    },
-                )?;
+                crate::validate::check_parts(op, path, query, headers, Some(body)).map_err(|v| {
+                    let code = if path.contains("/usg/") {
+                        "USG.000000001"
+                    } else {
+                        "MMC.111070001"
+                    };
+                    fail(400, code, format!("{} {}", v.field, v.reason))
+                })?;
                 self.operation(op.id, &user, path, query, headers, body)
             }),
         };
@@ -322,26 +307,15 @@ impl Service {
                     .ok_or_else(|| fail(401, "USG.000000004", "X-Access-Token is missing"))?;
                 match self.tokens.get(&token) {
                     Some(t) if t.expires > now => Ok(t.user.clone()),
-                    _ => Err(fail(
-                        401,
-                        "USG.000000004",
-                        "The token is invalid or has expired",
-                    )),
+                    _ => Err(fail(401, "USG.000000004", "The token is invalid or has expired")),
                 }
             }
             Some("conferenceToken") => {
-                let token = header(headers, "x-conference-authorization").ok_or_else(|| {
-                    fail(
-                        401,
-                        "MMC.118000001",
-                        "X-Conference-Authorization is missing",
-                    )
-                })?;
+                let token = header(headers, "x-conference-authorization")
+                    .ok_or_else(|| fail(401, "MMC.118000001", "X-Conference-Authorization is missing"))?;
                 let conference_id = param(query, "conferenceID").unwrap_or_default();
                 match self.conference_tokens.get(&token) {
-                    Some((id, expires)) if *expires > now && *id == conference_id => {
-                        Ok(ADMIN.into())
-                    }
+                    Some((id, expires)) if *expires > now && *id == conference_id => Ok(ADMIN.into()),
                     _ => Err(fail(
                         401,
                         "MMC.118000001",
@@ -377,11 +351,7 @@ impl Service {
             "search_corp_vmr" => self.search_corp_vmr(query),
             "associate_vmr" => self.assign_rooms(path, query, body, true),
             "disassociate_vmr" => self.assign_rooms(path, query, body, false),
-            other => Err(fail(
-                501,
-                "SIM.NOT_IMPLEMENTED",
-                format!("{other} is not simulated"),
-            )),
+            other => Err(fail(501, "SIM.NOT_IMPLEMENTED", format!("{other} is not simulated"))),
         }
     }
 
@@ -426,18 +396,12 @@ impl Service {
 
     fn create_app_id_token(&mut self, headers: &HeaderMap, body: &[u8]) -> Outcome {
         let auth: AppAuthInfoV2 = parse(body)?;
-        let authorization = header(headers, "authorization")
-            .ok_or_else(|| fail(401, "USG.206010000", "Authorization is missing"))?;
-        let (signature, access) = parse_hmac_authorization(&authorization).ok_or_else(|| {
-            fail(
-                401,
-                "USG.206010000",
-                "Authorization is not `HMAC-SHA256 signature=...`",
-            )
-        })?;
+        let authorization =
+            header(headers, "authorization").ok_or_else(|| fail(401, "USG.206010000", "Authorization is missing"))?;
+        let (signature, access) = parse_hmac_authorization(&authorization)
+            .ok_or_else(|| fail(401, "USG.206010000", "Authorization is not `HMAC-SHA256 signature=...`"))?;
         if auth.app_id != self.app_id
-            || access
-                .is_some_and(|a| BASE64.decode(a).ok().as_deref() != Some(auth.app_id.as_bytes()))
+            || access.is_some_and(|a| BASE64.decode(a).ok().as_deref() != Some(auth.app_id.as_bytes()))
         {
             return Err(fail(401, "USG.206010000", "Unknown App ID"));
         }
@@ -495,13 +459,10 @@ impl Service {
             .and_then(|b| String::from_utf8(b).ok())
             .ok_or_else(wrong)?;
         let (account, password) = decoded.split_once(':').ok_or_else(wrong)?;
-        if account != request.account
-            || self.accounts.get(account).map(String::as_str) != Some(password)
-        {
+        if account != request.account || self.accounts.get(account).map(String::as_str) != Some(password) {
             return Err(wrong());
         }
-        let user_json =
-            json!({"ucloginAccount": account, "userType": 2, "adminType": 1, "status": 0});
+        let user_json = json!({"ucloginAccount": account, "userType": 2, "adminType": 1, "status": 0});
         let account = account.to_owned();
         Ok(Some(self.issue_access_token(&account, user_json)))
     }
@@ -529,10 +490,8 @@ impl Service {
         let conference_id = meeting.conference_id.clone();
         let owner = meeting.owner.clone();
         let token = random_token("stb");
-        self.conference_tokens.insert(
-            token.clone(),
-            (conference_id.clone(), Instant::now() + validity),
-        );
+        self.conference_tokens
+            .insert(token.clone(), (conference_id.clone(), Instant::now() + validity));
         let expire_ms = chrono::Utc::now().timestamp_millis() + validity.as_millis() as i64;
         Ok(Some(json!({
             "addressToken": random_token("cnr"),
@@ -603,10 +562,7 @@ impl Service {
         for participant in &mut meeting.participants {
             participant.participant_id.get_or_insert_with(|| {
                 self.next_participant += 1;
-                format!(
-                    "{:032x}",
-                    0xba9a_cb1e_u128 << 64 | u128::from(self.next_participant)
-                )
+                format!("{:032x}", 0xba9a_cb1e_u128 << 64 | u128::from(self.next_participant))
             });
         }
     }
@@ -690,8 +646,7 @@ impl Service {
             .and_then(|c| c.allow_guest_start_conf)
             .unwrap_or(false);
         let password = request.password.expose();
-        let accepted = password == meeting.host_password
-            || (guest_allowed && password == meeting.guest_password);
+        let accepted = password == meeting.host_password || (guest_allowed && password == meeting.guest_password);
         if accepted {
             self.activate(&mut meeting);
         }
@@ -703,9 +658,7 @@ impl Service {
                 "CONF_NOT_FOUND_OR_AUTH_FAILED: wrong meeting password",
             ));
         }
-        Ok(Some(
-            json!({"uuid": random_token("stb"), "regionIP": "127.0.0.1"}),
-        ))
+        Ok(Some(json!({"uuid": random_token("stb"), "regionIP": "127.0.0.1"})))
     }
 
     fn cancel_meeting(&mut self, query: &[(String, String)]) -> Outcome {
@@ -718,8 +671,7 @@ impl Service {
         }
         let id = meeting.conference_id.clone();
         self.meetings.remove(&id);
-        self.conference_tokens
-            .retain(|_, (conference, _)| *conference != id);
+        self.conference_tokens.retain(|_, (conference, _)| *conference != id);
         Ok(None)
     }
 
@@ -730,23 +682,16 @@ impl Service {
             return Err(fail(400, "MMC.111072005", "The meeting is not in progress"));
         }
         for removal in &request.bulk_del_attend_info {
-            if !meeting
-                .participants
-                .iter()
-                .any(|p| p.number == removal.number)
-            {
+            if !meeting.participants.iter().any(|p| p.number == removal.number) {
                 return Err(bad_request(format!(
                     "participant {} is not in the meeting",
                     removal.number
                 )));
             }
         }
-        meeting.participants.retain(|p| {
-            !request
-                .bulk_del_attend_info
-                .iter()
-                .any(|r| r.number == p.number)
-        });
+        meeting
+            .participants
+            .retain(|p| !request.bulk_del_attend_info.iter().any(|r| r.number == p.number));
         Ok(None)
     }
 
@@ -779,42 +724,26 @@ impl Service {
         ))
     }
 
-    fn assign_rooms(
-        &mut self,
-        path: &str,
-        query: &[(String, String)],
-        body: &[u8],
-        assign: bool,
-    ) -> Outcome {
+    fn assign_rooms(&mut self, path: &str, query: &[(String, String)], body: &[u8], assign: bool) -> Outcome {
         let ids: Vec<String> = parse(body)?;
         let account = path
             .rsplit('/')
             .next()
-            .map(|a| {
-                percent_encoding::percent_decode_str(a)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
+            .map(|a| percent_encoding::percent_decode_str(a).decode_utf8_lossy().into_owned())
             .unwrap_or_default();
         let known = match int_param(query, "accountType").unwrap_or(0) {
             1 => self.members.contains(&account),
             _ => self.accounts.contains_key(&account),
         };
         if !known {
-            return Err(fail(
-                400,
-                "USG.201040000",
-                format!("User {account} does not exist"),
-            ));
+            return Err(fail(400, "USG.201040000", format!("User {account} does not exist")));
         }
         for id in &ids {
-            let room = self.rooms.iter().find(|r| &r.id == id).ok_or_else(|| {
-                fail(
-                    400,
-                    "USG.000000001",
-                    format!("cloud meeting room {id} does not exist"),
-                )
-            })?;
+            let room = self
+                .rooms
+                .iter()
+                .find(|r| &r.id == id)
+                .ok_or_else(|| fail(400, "USG.000000001", format!("cloud meeting room {id} does not exist")))?;
             match (&room.member, assign) {
                 (Some(other), true) if *other != account => {
                     return Err(fail(
@@ -841,17 +770,11 @@ impl Service {
 }
 
 fn header(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 fn param(query: &[(String, String)], name: &str) -> Option<String> {
-    query
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
+    query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
 }
 
 fn int_param(query: &[(String, String)], name: &str) -> Option<i64> {
@@ -878,11 +801,8 @@ fn parse_hmac_authorization(value: &str) -> Option<(String, Option<&str>)> {
 }
 
 fn date(value: &str, field: &str) -> Result<NaiveDate, Failure> {
-    NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
-        bad_request(format!(
-            "cycleParams.{field} {value:?} is not a date (YYYY-MM-DD)"
-        ))
-    })
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| bad_request(format!("cycleParams.{field} {value:?} is not a date (YYYY-MM-DD)")))
 }
 
 /// The days of a series, as the service computes them (at most 50).
@@ -894,9 +814,7 @@ fn sub_meeting_dates(cycle: &crate::types::CycleParams) -> Result<Vec<NaiveDate>
         return Err(bad_request("cycleParams.endDate is before startDate"));
     }
     if end > start.checked_add_months(Months::new(12)).unwrap_or(start) {
-        return Err(bad_request(
-            "cycleParams.endDate is more than one year after startDate",
-        ));
+        return Err(bad_request("cycleParams.endDate is more than one year after startDate"));
     }
     let interval = cycle.interval.unwrap_or(1).max(1) as u32;
     let (max_interval, unit) = match cycle.cycle {
@@ -925,12 +843,9 @@ fn sub_meeting_dates(cycle: &crate::types::CycleParams) -> Result<Vec<NaiveDate>
                 cycle.point.iter().map(|p| *p as u32).collect()
             };
             if weekdays.iter().any(|d| *d > 6) {
-                return Err(bad_request(
-                    "cycleParams.point must be 0 (Sunday) to 6 for Week",
-                ));
+                return Err(bad_request("cycleParams.point must be 0 (Sunday) to 6 for Week"));
             }
-            let mut week_start =
-                start - Days::new(u64::from(start.weekday().num_days_from_sunday()));
+            let mut week_start = start - Days::new(u64::from(start.weekday().num_days_from_sunday()));
             while week_start <= end && dates.len() < MAX_SUB_MEETINGS {
                 for offset in 0..7 {
                     let day = week_start + Days::new(offset);
@@ -976,9 +891,7 @@ fn sub_meeting_dates(cycle: &crate::types::CycleParams) -> Result<Vec<NaiveDate>
         }
     }
     if dates.is_empty() {
-        return Err(bad_request(
-            "the series has no meeting between startDate and endDate",
-        ));
+        return Err(bad_request("the series has no meeting between startDate and endDate"));
     }
     Ok(dates)
 }
@@ -1100,13 +1013,7 @@ mod tests {
     use super::*;
     use crate::types::{CycleParams, CycleParamsCycle};
 
-    fn cycle(
-        kind: CycleParamsCycle,
-        start: &str,
-        end: &str,
-        interval: i32,
-        point: Vec<i32>,
-    ) -> CycleParams {
+    fn cycle(kind: CycleParamsCycle, start: &str, end: &str, interval: i32, point: Vec<i32>) -> CycleParams {
         CycleParams::builder()
             .cycle(kind)
             .start_date(start)
@@ -1129,23 +1036,11 @@ mod tests {
     #[test]
     fn series_dates_follow_the_cycle() {
         assert_eq!(
-            days(&cycle(
-                CycleParamsCycle::Day,
-                "2021-09-01",
-                "2021-09-02",
-                1,
-                vec![]
-            )),
+            days(&cycle(CycleParamsCycle::Day, "2021-09-01", "2021-09-02", 1, vec![])),
             ["2021-09-01", "2021-09-02"]
         );
         assert_eq!(
-            days(&cycle(
-                CycleParamsCycle::Day,
-                "2021-09-01",
-                "2021-09-07",
-                3,
-                vec![]
-            )),
+            days(&cycle(CycleParamsCycle::Day, "2021-09-01", "2021-09-07", 3, vec![])),
             ["2021-09-01", "2021-09-04", "2021-09-07"]
         );
         // 2026-11-23 is a Monday: Mondays and Wednesdays of two weeks.
@@ -1161,47 +1056,17 @@ mod tests {
         );
         // Day 31 of a shorter month means its last day.
         assert_eq!(
-            days(&cycle(
-                CycleParamsCycle::Month,
-                "2027-01-31",
-                "2027-03-31",
-                1,
-                vec![31]
-            )),
+            days(&cycle(CycleParamsCycle::Month, "2027-01-31", "2027-03-31", 1, vec![31])),
             ["2027-01-31", "2027-02-28", "2027-03-31"]
         );
         assert_eq!(
-            sub_meeting_dates(&cycle(
-                CycleParamsCycle::Day,
-                "2026-01-01",
-                "2026-12-31",
-                1,
-                vec![]
-            ))
-            .unwrap()
-            .len(),
+            sub_meeting_dates(&cycle(CycleParamsCycle::Day, "2026-01-01", "2026-12-31", 1, vec![]))
+                .unwrap()
+                .len(),
             MAX_SUB_MEETINGS
         );
-        assert!(
-            sub_meeting_dates(&cycle(
-                CycleParamsCycle::Day,
-                "2026-01-02",
-                "2026-01-01",
-                1,
-                vec![]
-            ))
-            .is_err()
-        );
-        assert!(
-            sub_meeting_dates(&cycle(
-                CycleParamsCycle::Week,
-                "2026-01-01",
-                "2026-02-01",
-                6,
-                vec![]
-            ))
-            .is_err()
-        );
+        assert!(sub_meeting_dates(&cycle(CycleParamsCycle::Day, "2026-01-02", "2026-01-01", 1, vec![])).is_err());
+        assert!(sub_meeting_dates(&cycle(CycleParamsCycle::Week, "2026-01-01", "2026-02-01", 6, vec![])).is_err());
     }
 
     #[test]
