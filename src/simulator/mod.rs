@@ -330,6 +330,12 @@ impl Simulator {
         self.shared.service.lock().expect("service lock").live_tokens(user_id)
     }
 
+    /// Every access and meeting-control token issued so far (for tests that check secrets
+    /// never leak).
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.service.lock().expect("service lock").issued.clone()
+    }
+
     /// Stops serving, letting calls in progress finish for up to a second.
     pub fn shutdown(&self) {
         self.handle.graceful_shutdown(Some(Duration::from_secs(1)));

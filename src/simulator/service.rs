@@ -182,6 +182,7 @@ pub(crate) struct Service {
     conference_tokens: HashMap<String, (String, Instant)>,
     next_conference: u64,
     next_participant: u64,
+    pub(crate) issued: Vec<String>,
     pub(crate) access_token_validity: Duration,
     pub(crate) conference_token_validity: Duration,
 }
@@ -209,6 +210,7 @@ impl Service {
             conference_tokens: HashMap::new(),
             next_conference: 914_000_001,
             next_participant: 1,
+            issued: Vec::new(),
             access_token_validity: config.access_token_validity,
             conference_token_validity: config.conference_token_validity,
         }
@@ -367,6 +369,7 @@ impl Service {
             }
         }
         let token = random_token("stb");
+        self.issued.push(token.clone());
         queue.push_back(token.clone());
         let validity = self.access_token_validity;
         self.tokens.insert(
@@ -490,6 +493,7 @@ impl Service {
         let conference_id = meeting.conference_id.clone();
         let owner = meeting.owner.clone();
         let token = random_token("stb");
+        self.issued.push(token.clone());
         self.conference_tokens
             .insert(token.clone(), (conference_id.clone(), Instant::now() + validity));
         let expire_ms = chrono::Utc::now().timestamp_millis() + validity.as_millis() as i64;
