@@ -186,10 +186,12 @@ pub(crate) fn check_parts(
     }
     if let Some(body_validator) = &checks.body {
         let bytes = body.unwrap_or_default();
-        let body: Value = serde_json::from_slice(bytes).map_err(|e| Violation {
+        let mut body: Value = serde_json::from_slice(bytes).map_err(|e| Violation {
             field: "body".into(),
             reason: format!("is not valid JSON: {e}"),
         })?;
+        // `null` for an optional field means absent (Huawei's Python SDK sends such nulls).
+        drop_nulls(&mut body);
         if let Some(error) = body_validator.iter_errors(&body).next() {
             let pointer = error.instance_path().as_str().to_owned();
             let field = if pointer.is_empty() {
@@ -204,6 +206,17 @@ pub(crate) fn check_parts(
         }
     }
     Ok(())
+}
+
+pub(crate) fn drop_nulls(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 fn location_name(location: Location) -> &'static str {

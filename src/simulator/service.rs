@@ -785,8 +785,11 @@ fn int_param(query: &[(String, String)], name: &str) -> Option<i64> {
     param(query, name).and_then(|v| v.parse().ok())
 }
 
+/// Parses a body the way the service does: `null` for an optional field means absent.
 fn parse<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Failure> {
-    serde_json::from_slice(body).map_err(|e| bad_request(format!("invalid body: {e}")))
+    let mut value: Value = serde_json::from_slice(body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
+    crate::validate::drop_nulls(&mut value);
+    serde_json::from_value(value).map_err(|e| bad_request(format!("invalid body: {e}")))
 }
 
 /// `HMAC-SHA256 signature=<hex>[,access=<base64>]` -> (signature, access).

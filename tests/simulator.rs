@@ -1,0 +1,591 @@
+//! The simulator's own rules, driven through the generated client where it can reach them
+//! and through raw HTTP where the client would refuse to send (bad signatures, bad input).
+
+use std::process::{Command, Stdio};
+
+use huaweicloud_meeting::simulator::Simulator;
+use huaweicloud_meeting::types::{
+    CycleParams, CycleParamsCycle, RestConfConfigDto, RestScheduleConfDto, StartRequest, TokenDto,
+};
+use huaweicloud_meeting::{Client, Error, ErrorCode, app_id_authorization, app_id_signature};
+use serde_json::{Value, json};
+
+const APP: &str = "simulator-app-id";
+const KEY: &str = "simulator-app-key";
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A signed App ID authentication sent with plain reqwest.
+async fn raw_auth(sim: &Simulator, key: &str, expire_time: i64, nonce: &str, extra: Value) -> (u16, Value) {
+    let signature = app_id_signature(APP, key, None, None, expire_time, nonce);
+    raw_auth_with(sim, &app_id_authorization(APP, &signature), expire_time, nonce, extra).await
+}
+
+async fn raw_auth_with(
+    sim: &Simulator,
+    authorization: &str,
+    expire_time: i64,
+    nonce: &str,
+    extra: Value,
+) -> (u16, Value) {
+    let mut body = json!({"appId": APP, "clientType": 72, "expireTime": expire_time, "nonce": nonce});
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().cloned().unwrap_or_default());
+    let response = reqwest::Client::new()
+        .post(format!("{}/v2/usg/acs/auth/appauth", sim.base_url()))
+        .header("authorization", authorization)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    assert!(
+        response.headers().contains_key("x-request-id"),
+        "every response has X-Request-Id"
+    );
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn nonce(i: usize) -> String {
+    format!("{i:0>40}")
+}
+
+#[tokio::test]
+async fn app_id_signatures_are_verified_as_the_service_does() {
+    let sim = Simulator::start().await.unwrap();
+    let later = now() + 600;
+    let (status, body) = raw_auth(&sim, KEY, later, &nonce(1), json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let token: TokenDto = serde_json::from_value(body).unwrap();
+    assert!(token.access_token.is_some() && token.valid_period.is_some() && token.expire_time.is_some());
+
+    let (status, body) = raw_auth(&sim, "wrong-key", later, &nonce(2), json!({})).await;
+    assert_eq!((status, body["error_code"].as_str()), (401, Some("USG.206010000")));
+    assert!(body["request_id"].is_string(), "USG errors carry request_id");
+
+    let (status, body) = raw_auth(&sim, KEY, now() - 5, &nonce(3), json!({})).await;
+    assert_eq!(
+        (status, body["error_code"].as_str()),
+        (401, Some("USG.206010057")),
+        "expired signature"
+    );
+
+    let (status, _) = raw_auth(&sim, KEY, later, &nonce(1), json!({})).await;
+    assert_eq!(status, 401, "a nonce is used once");
+
+    // Hex case does not matter; the legacy header without `access=` is accepted.
+    let upper = app_id_signature(APP, KEY, None, None, later, &nonce(4)).to_uppercase();
+    let (status, _) = raw_auth_with(
+        &sim,
+        &format!("HMAC-SHA256 signature={upper}"),
+        later,
+        &nonce(4),
+        json!({}),
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // corpId is refused in single-enterprise mode; nulls for optional fields are fine.
+    let (status, _) = raw_auth(&sim, KEY, later, &nonce(5), json!({"corpId": "807074304"})).await;
+    assert_eq!(status, 401);
+    let (status, body) = raw_auth(&sim, KEY, later, &nonce(6), json!({"corpId": null, "deptCode": null})).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Out-of-range input is rejected with the field named.
+    let (status, body) = raw_auth(&sim, KEY, later, "short", json!({})).await;
+    assert_eq!(status, 400);
+    assert!(body["error_msg"].as_str().unwrap().contains("nonce"), "{body}");
+}
+
+#[tokio::test]
+async fn a_user_holds_at_most_64_tokens() {
+    let sim = Simulator::start().await.unwrap();
+    let mut tokens = Vec::new();
+    for i in 0..65 {
+        let (status, body) = raw_auth(&sim, KEY, now() + 600, &nonce(100 + i), json!({})).await;
+        assert_eq!(status, 200);
+        tokens.push(body["accessToken"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(sim.live_tokens(None), 64);
+    let list = |token: String| {
+        let url = format!("{}/v1/usg/dcs/corp/vmr", sim.base_url());
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("X-Access-Token", token)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(list(tokens[0].clone()).await, 401, "the oldest token died");
+    assert_eq!(list(tokens[1].clone()).await, 200);
+    assert_eq!(list(tokens[64].clone()).await, 200);
+}
+
+fn meeting(subject: &str) -> RestScheduleConfDto {
+    RestScheduleConfDto::builder()
+        .subject(subject.to_owned())
+        .media_types("Voice")
+        .start_time("2030-01-01 08:00".to_owned())
+        .length(45)
+        .try_into()
+        .unwrap()
+}
+
+async fn create(client: &Client, body: RestScheduleConfDto) -> (String, String, String) {
+    let created = client.create_meeting().body(body).send().await.unwrap().into_inner();
+    let info = &created[0];
+    let password = |role: &str| {
+        info.password_entry
+            .iter()
+            .flatten()
+            .find(|p| p.conference_role.as_deref() == Some(role))
+            .unwrap()
+            .password
+            .clone()
+            .unwrap()
+    };
+    (
+        info.conference_id.clone().unwrap(),
+        password("chair").expose().to_owned(),
+        password("general").expose().to_owned(),
+    )
+}
+
+#[tokio::test]
+async fn meetings_go_from_scheduled_to_in_progress_to_cancelled() {
+    let sim = Simulator::start().await.unwrap();
+    let client = sim.client_builder().build().unwrap();
+    let (id, host, guest) = create(&client, meeting("planning")).await;
+
+    let detail = client.show_meeting_detail().conference_id(&id).send().await.unwrap();
+    let info = detail.conference_data.as_ref().unwrap();
+    assert_eq!(info.conference_state.as_deref(), Some("Schedule"));
+    assert_eq!(info.end_time.as_deref(), Some("2030-01-01 08:45"));
+    let page = client.search_meetings().search_key("plan").send().await.unwrap();
+    assert_eq!(page.count, Some(1));
+
+    // No control token before the meeting starts.
+    let control = client.conference(&id, host.as_str());
+    let e = Error::from(control.create_conf_token().conference_id(&id).send().await.unwrap_err());
+    assert_eq!(e.code(), Some(&ErrorCode::MeetingNotInProgress));
+
+    // The guest password starts a meeting only with allowGuestStartConf.
+    let e = Error::from(
+        client
+            .start_meeting()
+            .body(StartRequest::builder().conference_id(&id).password(guest))
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code(), Some(&ErrorCode::MeetingNotFoundOrAuthFailed));
+    client
+        .start_meeting()
+        .body(StartRequest::builder().conference_id(&id).password(host))
+        .send()
+        .await
+        .unwrap();
+    let detail = client.show_meeting_detail().conference_id(&id).send().await.unwrap();
+    assert_eq!(
+        detail.conference_data.as_ref().unwrap().conference_state.as_deref(),
+        Some("Created")
+    );
+
+    // A meeting in progress is cancelled only with type=1.
+    let e = Error::from(client.cancel_meeting().conference_id(&id).send().await.unwrap_err());
+    assert_eq!(e.status(), Some(400));
+    assert!(e.message().unwrap().contains("type=1"));
+    client
+        .cancel_meeting()
+        .conference_id(&id)
+        .type_(1)
+        .send()
+        .await
+        .unwrap();
+    let e = Error::from(
+        client
+            .show_meeting_detail()
+            .conference_id(&id)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(e.is_not_found(), "{e}");
+    assert_eq!(e.code(), Some(&ErrorCode::MeetingNotFound));
+}
+
+#[tokio::test]
+async fn guest_may_start_when_allowed() {
+    let sim = Simulator::start().await.unwrap();
+    let client = sim.client_builder().build().unwrap();
+    let mut body = meeting("guest start");
+    body.conf_config_info = Some(
+        RestConfConfigDto::builder()
+            .allow_guest_start_conf(true)
+            .try_into()
+            .unwrap(),
+    );
+    let (id, _, guest) = create(&client, body).await;
+    client
+        .start_meeting()
+        .body(StartRequest::builder().conference_id(&id).password(guest))
+        .send()
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn removing_someone_not_in_the_meeting_is_an_error() {
+    let sim = Simulator::start().await.unwrap();
+    let client = sim.client_builder().build().unwrap();
+    let (id, host, _) = create(&client, meeting("control")).await;
+    client
+        .start_meeting()
+        .body(StartRequest::builder().conference_id(&id).password(host.clone()))
+        .send()
+        .await
+        .unwrap();
+    let body = huaweicloud_meeting::types::RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![
+        huaweicloud_meeting::types::DelAttendInfo::builder()
+            .number("+100")
+            .try_into()
+            .unwrap(),
+    ]);
+    let e = Error::from(
+        client
+            .conference(&id, host)
+            .delete_attendees()
+            .conference_id(&id)
+            .body(body)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.status(), Some(400));
+    assert!(e.message().unwrap().contains("+100"), "{e}");
+}
+
+fn series(cycle: CycleParamsCycle, start: &str, end: &str, interval: i32, point: Vec<i32>) -> RestScheduleConfDto {
+    let cycle = CycleParams::builder()
+        .cycle(cycle)
+        .start_date(start)
+        .end_date(end)
+        .interval(interval)
+        .point(point)
+        .pre_remind_days(1)
+        .try_into()
+        .unwrap();
+    RestScheduleConfDto::builder()
+        .subject("series".to_owned())
+        .media_types("HDVideo")
+        .start_time(format!("{start} 09:30"))
+        .cycle_params(Some(cycle))
+        .try_into()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn recurring_series_are_computed_and_replaced_on_modify() {
+    let sim = Simulator::start().await.unwrap();
+    let client = sim.client_builder().build().unwrap();
+    let weekly = series(CycleParamsCycle::Week, "2030-01-07", "2030-01-20", 1, vec![1, 3]);
+    let created = client
+        .create_recurring_meeting()
+        .body(weekly)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let info = &created[0];
+    let starts: Vec<_> = info
+        .sub_confs
+        .iter()
+        .flatten()
+        .map(|s| s.start_time.clone().unwrap())
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            "2030-01-07 09:30",
+            "2030-01-09 09:30",
+            "2030-01-14 09:30",
+            "2030-01-16 09:30"
+        ]
+    );
+    assert_eq!(
+        (info.conf_type.as_deref(), info.conference_type),
+        (Some("CYCLE"), Some(2))
+    );
+
+    // Daily over a year: capped at 50.
+    let id = info.conference_id.clone().unwrap();
+    let mut daily = series(CycleParamsCycle::Day, "2030-01-07", "2030-12-31", 1, vec![]);
+    daily.subject = None;
+    let updated = client
+        .update_recurring_meeting()
+        .conference_id(&id)
+        .body(daily)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(updated[0].sub_confs.as_ref().map(Vec::len), Some(50));
+    // Full replacement: the omitted subject is back to its default.
+    assert_eq!(updated[0].subject.as_deref(), Some(""));
+
+    // A series longer than a year is refused.
+    let too_long = series(CycleParamsCycle::Day, "2030-01-07", "2031-02-01", 1, vec![]);
+    let e = Error::from(
+        client
+            .create_recurring_meeting()
+            .body(too_long)
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(e.message().unwrap().contains("one year"), "{e}");
+}
+
+#[tokio::test]
+async fn cloud_meeting_rooms_are_listed_assigned_and_reclaimed() {
+    let sim = Simulator::builder().rooms(4).members(["carol"]).start().await.unwrap();
+    let client = sim.client_builder().build().unwrap();
+    let page = client.search_corp_vmr().send().await.unwrap().into_inner();
+    assert_eq!(page.count, Some(4));
+    let room = page.data.unwrap()[0].id.clone().unwrap();
+
+    let e = Error::from(
+        client
+            .associate_vmr()
+            .account("mallory")
+            .account_type(1)
+            .body(vec![room.clone()])
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert_eq!(e.code(), Some(&ErrorCode::UserNotFound));
+    let e = Error::from(
+        client
+            .disassociate_vmr()
+            .account("carol")
+            .account_type(1)
+            .body(vec![room.clone()])
+            .send()
+            .await
+            .unwrap_err(),
+    );
+    assert!(e.message().unwrap().contains("not assigned"), "{e}");
+
+    client
+        .associate_vmr()
+        .account("carol")
+        .account_type(1)
+        .body(vec![room.clone()])
+        .send()
+        .await
+        .unwrap();
+    let assigned = client.search_corp_vmr().status(0).send().await.unwrap().into_inner();
+    assert_eq!(assigned.count, Some(1));
+    assert_eq!(
+        assigned.data.unwrap()[0]
+            .member
+            .as_ref()
+            .and_then(|m| m.id.clone())
+            .as_deref(),
+        Some("carol")
+    );
+    client
+        .disassociate_vmr()
+        .account("carol")
+        .account_type(1)
+        .body(vec![room.clone()])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(client.search_corp_vmr().status(2).send().await.unwrap().count, Some(4));
+}
+
+#[tokio::test]
+async fn bad_input_is_rejected_with_the_service_codes_and_leniency_where_the_service_is_lenient() {
+    let sim = Simulator::start().await.unwrap();
+    let (_, body) = raw_auth(&sim, KEY, now() + 600, &nonce(7), json!({})).await;
+    let token = body["accessToken"].as_str().unwrap().to_owned();
+    let post = |body: &'static str, content_type: &'static str| {
+        let (url, token) = (
+            format!("{}/v1/mmc/management/conferences", sim.base_url()),
+            token.clone(),
+        );
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .header("X-Access-Token", token)
+                .header("content-type", content_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    };
+    let (status, body) = post(r#"{"subject": "no media"}"#, "application/json").await;
+    assert_eq!((status, body["error_code"].as_str()), (400, Some("MMC.111070001")));
+    assert!(body["error_msg"].as_str().unwrap().contains("mediaTypes"), "{body}");
+    assert!(
+        body.get("request_id").is_none(),
+        "MMC errors have no request_id in the body"
+    );
+    let (status, body) = post(r#"{"mediaTypes": "Voice", "length": 5000}"#, "application/json").await;
+    assert_eq!(status, 400);
+    assert!(body["error_msg"].as_str().unwrap().contains("body.length"), "{body}");
+    // Nulls for optional fields and a loose content type are accepted.
+    let (status, body) = post(
+        r#"{"mediaTypes": "Voice", "subject": null, "attendees": null}"#,
+        "text/plain",
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    // An unknown path is a gateway 404.
+    let r = reqwest::get(format!("{}/v1/nothing", sim.base_url())).await.unwrap();
+    assert_eq!(r.status(), 404);
+}
+
+#[tokio::test]
+async fn every_successful_response_parses_into_the_generated_types() {
+    // The quickstart below drives every operation through the typed client; here the raw
+    // bodies of the list operations are also checked against the types' JSON schemas.
+    let sim = Simulator::start().await.unwrap();
+    let client = sim.client_builder().build().unwrap();
+    create(&client, meeting("schema")).await;
+    let schema = schemars::schema_for!(huaweicloud_meeting::types::RestListConfResponse);
+    let page = client.search_meetings().send().await.unwrap().into_inner();
+    let value = serde_json::to_value(&page).unwrap();
+    let validator = jsonschema::validator_for(&serde_json::to_value(&schema).unwrap()).unwrap();
+    assert!(validator.is_valid(&value), "{value}");
+    assert_eq!(page.data.unwrap()[0].subject.as_deref(), Some("schema"));
+}
+
+/// The quickstart example (built by `cargo test`) completes against the embedded simulator.
+#[test]
+fn quickstart_example_succeeds() {
+    let exe = std::env::current_exe().unwrap();
+    let example = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join("quickstart");
+    let output = Command::new(&example)
+        .env_remove("HUAWEICLOUD_MEETING_APP_ID")
+        .env_remove("HUAWEICLOUD_MEETING_APP_KEY")
+        .output()
+        .unwrap_or_else(|e| panic!("{}: {e}", example.display()));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for step in [
+        "create_app_id_token",
+        "create_recurring_meeting",
+        "update_recurring_meeting",
+        "create_meeting",
+        "start_meeting",
+        "delete_attendees",
+        "cancel_meeting",
+        "search_corp_vmr",
+        "associate_vmr",
+        "disassociate_vmr",
+    ] {
+        assert!(
+            stdout.lines().any(|l| l.starts_with("ok") && l.contains(step)),
+            "step {step} missing:\n{stdout}"
+        );
+    }
+}
+
+/// The standalone binary serves HTTPS that a plain HTTP client can use, and stops on Ctrl-C.
+#[tokio::test]
+async fn standalone_binary_serves_https() {
+    let dir = std::env::temp_dir().join(format!("meeting-sim-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--tls",
+            "--app-id",
+            "cli-app",
+            "--app-key",
+            "cli-key",
+            "--member",
+            "dave",
+        ])
+        .arg("--ca-out")
+        .arg(&ca)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
+
+    let pem = std::fs::read(&ca).unwrap();
+    let http = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let expire = now() + 600;
+    let signature = app_id_signature("cli-app", "cli-key", None, None, expire, &nonce(9));
+    let auth: Value = http
+        .post(format!("{url}/v2/usg/acs/auth/appauth"))
+        .header("authorization", app_id_authorization("cli-app", &signature))
+        .json(&json!({"appId": "cli-app", "clientType": 72, "expireTime": expire, "nonce": nonce(9)}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rooms: Value = http
+        .get(format!("{url}/v1/usg/dcs/corp/vmr"))
+        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rooms["count"], 3);
+    // Without the CA the certificate is not trusted.
+    assert!(reqwest::get(format!("{url}/v1/usg/dcs/corp/vmr")).await.is_err());
+
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "stops cleanly on interrupt: {exit:?}");
+    std::fs::remove_dir_all(&dir).ok();
+}
