@@ -183,7 +183,7 @@ impl AuthFailure {
                 headers: response.headers().clone(),
                 body: response.into_inner(),
             },
-            other => AuthFailure::Unreachable(format!("{operation} failed: {other}")),
+            other => AuthFailure::Unreachable(format!("{operation} failed: {}", crate::error::chain(&other))),
         }
     }
 
@@ -217,7 +217,11 @@ impl AuthFailure {
     }
 }
 
-fn json_response(status: reqwest::StatusCode, mut headers: HeaderMap, body: &ErrorResponse) -> reqwest::Response {
+pub(crate) fn json_response(
+    status: reqwest::StatusCode,
+    mut headers: HeaderMap,
+    body: &ErrorResponse,
+) -> reqwest::Response {
     let bytes = serde_json::to_vec(body).expect("ErrorResponse serializes");
     headers.remove(reqwest::header::CONTENT_LENGTH);
     headers.insert(

@@ -16,6 +16,7 @@ pub(crate) const MARKER_HEADER: &str = "x-huaweicloud-meeting";
 pub(crate) const MARK_NOT_JSON: &str = "body-not-json";
 pub(crate) const MARK_AUTH_REJECTED: &str = "auth-rejected";
 pub(crate) const MARK_AUTH_UNREACHABLE: &str = "auth-unreachable";
+pub(crate) const MARK_RETRIES_EXHAUSTED: &str = "retries-exhausted";
 /// Prefix of `Error::Custom` messages produced by the client's own checks.
 pub(crate) const INVALID_INPUT_PREFIX: &str = "invalid input: ";
 pub(crate) const CONFIG_PREFIX: &str = "configuration: ";
@@ -39,11 +40,19 @@ pub enum Error {
         reason: String,
     },
     /// The call did not complete within its timeout.
-    #[error("timed out: {0}")]
+    #[error("timed out: {}", chain(.0))]
     Timeout(#[source] reqwest::Error),
     /// The request could not be sent or the response not received.
-    #[error("transport error: {0}")]
+    #[error("transport error: {}", chain(.0))]
     Transport(#[source] reqwest::Error),
+    /// Every attempt of a retried call failed without an answer from the service.
+    #[error("{attempts} attempts failed: {}", failures.join(" | "))]
+    RetriesExhausted {
+        /// Attempts made.
+        attempts: u32,
+        /// Why each attempt failed, in order.
+        failures: Vec<String>,
+    },
     /// A success response whose body does not match the API's schema.
     #[error("invalid response body ({source}): {snippet}")]
     Decode {
@@ -89,6 +98,10 @@ impl fmt::Display for AuthError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct ServiceError {
+    /// Attempts made (more than one when the call was retried).
+    pub attempts: u32,
+    /// Why the earlier attempts failed, when the call was retried.
+    pub earlier_failures: Vec<String>,
     /// HTTP status.
     pub status: u16,
     /// The service's error code, when it sent one.
@@ -115,6 +128,14 @@ impl fmt::Display for ServiceError {
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
+        }
+        if self.attempts > 1 {
+            write!(
+                f,
+                " after {} attempts (earlier: {})",
+                self.attempts,
+                self.earlier_failures.join(" | ")
+            )?;
         }
         Ok(())
     }
@@ -184,9 +205,21 @@ impl fmt::Display for ErrorCode {
 }
 
 impl ServiceError {
+    /// Reads an error response of the service: its status, headers and raw body, in any
+    /// of the shapes the service and its gateway use (JSON with `error_code`/`error_msg`,
+    /// `errorCode`/`errorMsg` or `code`/`message`, nested or not; HTML; empty).
+    pub fn from_response_parts(status: u16, headers: &HeaderMap, body: &[u8]) -> Self {
+        let mut error = Self::from_parts(status, headers, &crate::client::parse_error_body(body, headers));
+        error.body_was_json = serde_json::from_slice::<serde_json::Value>(body).is_ok();
+        error
+    }
+
     pub(crate) fn from_parts(status: u16, headers: &HeaderMap, body: &ErrorResponse) -> Self {
         let body_was_json = headers.get(MARKER_HEADER).is_none_or(|v| v != MARK_NOT_JSON);
+        let (attempts, earlier_failures) = attempts_header(headers);
         ServiceError {
+            attempts,
+            earlier_failures,
             status,
             code: body
                 .error_code
@@ -227,6 +260,22 @@ impl ServiceError {
     pub fn is_retryable(&self) -> bool {
         self.is_rate_limited() || matches!(self.status, 502..=504)
     }
+}
+
+/// `3; earlier attempts: HTTP 503 | HTTP 503` -> (3, [HTTP 503, HTTP 503]).
+fn attempts_header(headers: &HeaderMap) -> (u32, Vec<String>) {
+    let Some(value) = headers.get(crate::retry::ATTEMPTS_HEADER).and_then(|v| v.to_str().ok()) else {
+        return (1, Vec::new());
+    };
+    let (count, rest) = value.split_once(';').unwrap_or((value, ""));
+    let failures = rest
+        .trim()
+        .trim_start_matches("earlier attempts:")
+        .split(" | ")
+        .map(|f| f.trim().to_owned())
+        .filter(|f| !f.is_empty())
+        .collect();
+    (count.trim().parse().unwrap_or(1), failures)
 }
 
 pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
@@ -291,7 +340,7 @@ impl Error {
         match self {
             Error::Timeout(_) => true,
             Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
-            Error::Auth(AuthError::Unreachable(_)) => true,
+            Error::Auth(AuthError::Unreachable(_)) | Error::RetriesExhausted { .. } => true,
             _ => self.service_error().is_some_and(ServiceError::is_retryable),
         }
     }
@@ -312,6 +361,14 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
                 match response.headers().get(MARKER_HEADER).and_then(|v| v.to_str().ok()) {
                     Some(MARK_AUTH_REJECTED) => Error::Auth(AuthError::Rejected(service)),
                     Some(MARK_AUTH_UNREACHABLE) => Error::Auth(AuthError::Unreachable(service.message)),
+                    Some(MARK_RETRIES_EXHAUSTED) => {
+                        let mut failures = service.earlier_failures;
+                        failures.push(service.message);
+                        Error::RetriesExhausted {
+                            attempts: service.attempts,
+                            failures,
+                        }
+                    }
                     _ => Error::Service(service),
                 }
             }
@@ -328,6 +385,21 @@ impl From<progenitor_client::Error<ErrorResponse>> for Error {
             P::Custom(message) => custom(message),
         }
     }
+}
+
+/// An error and its causes, `outer: inner: innermost`.
+pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
 }
 
 fn transport(error: reqwest::Error) -> Error {

@@ -90,9 +90,9 @@ fn retry_reason(class: RetryClass, result: &reqwest::Result<reqwest::Response>) 
             }
         }
         // The connection was never established: the request did not reach the service.
-        Err(e) if e.is_connect() => Some(format!("connection failed: {e}")),
+        Err(e) if e.is_connect() => Some(format!("connection failed: {}", crate::error::chain(e))),
         Err(e) if class == RetryClass::Idempotent && (e.is_timeout() || e.is_request() || e.is_body()) => {
-            Some(format!("transport error: {e}"))
+            Some(format!("transport error: {}", crate::error::chain(e)))
         }
         Err(_) => None,
     }
@@ -172,13 +172,30 @@ pub(crate) async fn send_with_retries(
     }
 }
 
-/// Tells the caller how many attempts were made and why the earlier ones failed.
+/// Tells the caller how many attempts were made and why the earlier ones failed. A transport
+/// error after retries becomes a response marked for `Error::RetriesExhausted`, since a
+/// `reqwest::Error` cannot carry that history.
 fn annotate(
     result: reqwest::Result<reqwest::Response>,
     attempts: u32,
     failures: &[String],
 ) -> reqwest::Result<reqwest::Response> {
-    let mut response = result?;
+    let mut response = match result {
+        Err(e) if attempts > 1 => {
+            let body = crate::types::ErrorResponse {
+                error_code: None,
+                error_msg: Some(crate::error::chain(&e)),
+                request_id: None,
+            };
+            let mut headers = reqwest::header::HeaderMap::new();
+            headers.insert(
+                crate::error::MARKER_HEADER,
+                HeaderValue::from_static(crate::error::MARK_RETRIES_EXHAUSTED),
+            );
+            crate::client::json_response(reqwest::StatusCode::SERVICE_UNAVAILABLE, headers, &body)
+        }
+        other => other?,
+    };
     if attempts > 1 {
         let text = format!("{attempts}; earlier attempts: {}", failures.join(" | "));
         if let Ok(value) = HeaderValue::from_str(&text.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?")) {

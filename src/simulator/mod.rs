@@ -75,7 +75,7 @@ pub struct LoggedRequest {
     pub method: String,
     /// Path and query.
     pub uri: String,
-    /// Status answered (0 when the connection was dropped mid-response).
+    /// Status answered; 0 while unanswered or when the connection was dropped mid-response.
     pub status: u16,
 }
 
@@ -376,6 +376,17 @@ async fn dispatch(
     body: Bytes,
 ) -> Response {
     let operation = service::route(&method, uri.path());
+    // Logged on arrival (status 0 until answered), so a call the client gave up on shows.
+    let entry = {
+        let mut log = shared.log.lock().expect("log lock");
+        log.push(LoggedRequest {
+            operation: operation.map_or("unknown", |op| op.id),
+            method: method.to_string(),
+            uri: uri.to_string(),
+            status: 0,
+        });
+        log.len() - 1
+    };
     let fault = operation.and_then(|op| {
         let mut faults = shared.faults.lock().expect("faults lock");
         faults.get_mut(op.id).and_then(VecDeque::pop_front)
@@ -432,13 +443,9 @@ async fn dispatch(
     } else {
         response
     };
-    let status = if drop_connection { 0 } else { response.status().as_u16() };
-    shared.log.lock().expect("log lock").push(LoggedRequest {
-        operation: operation.map_or("unknown", |op| op.id),
-        method: method.to_string(),
-        uri: uri.to_string(),
-        status,
-    });
+    if !drop_connection && let Some(logged) = shared.log.lock().expect("log lock").get_mut(entry) {
+        logged.status = response.status().as_u16();
+    }
     if drop_connection {
         // A body that fails after its first bytes: hyper aborts the connection.
         let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
