@@ -45,7 +45,7 @@ pub use error::{AuthError, Error, ErrorCode, ServiceError};
 pub use generated::{Client, ClientInfo, ResponseValue, builder, prelude, types};
 pub use retry::{ATTEMPTS_HEADER, RetryConfig};
 pub use secret::Secret;
-pub use validate::spec_constraints;
+pub use validate::{check_request, spec_constraints};
 
 /// The spec the client was generated from (JSON).
 pub const OPENAPI_JSON: &str = validate::SPEC_JSON;

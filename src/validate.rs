@@ -143,6 +143,31 @@ pub(crate) fn check(op: &OperationMeta, request: &reqwest::Request) -> Result<()
     )
 }
 
+/// Checks a request for `operation_id` against the spec (the check the client runs on
+/// every request before sending it): path, query pairs, headers and JSON body.
+///
+/// ```
+/// use huaweicloud_meeting::{Error, check_request};
+/// let headers = http::HeaderMap::new();
+/// let query = [("conferenceID".to_owned(), "914087436".to_owned()), ("type".to_owned(), "7".to_owned())];
+/// let error = check_request("cancel_meeting", "/v1/mmc/management/conferences", &query, &headers, None).unwrap_err();
+/// assert!(matches!(error, Error::InvalidInput { field, .. } if field == "query parameter `type`"));
+/// ```
+pub fn check_request(
+    operation_id: &str,
+    path: &str,
+    query: &[(String, String)],
+    headers: &http::HeaderMap,
+    body: Option<&[u8]>,
+) -> Result<(), crate::Error> {
+    let op = crate::operations::operation(operation_id)
+        .ok_or_else(|| crate::Error::Config(format!("unknown operation {operation_id}")))?;
+    check_parts(op, path, query, headers, body).map_err(|v| crate::Error::InvalidInput {
+        field: v.field,
+        reason: v.reason,
+    })
+}
+
 /// Checks the parts of a request (also used by the simulator on what it receives).
 pub(crate) fn check_parts(
     op: &OperationMeta,
@@ -276,6 +301,9 @@ pub fn spec_constraints() -> Vec<(String, String)> {
             Value::Object(map) => {
                 for (key, child) in map {
                     if KEYWORDS.contains(&key.as_str()) && !child.is_object() {
+                        if child == &Value::Bool(false) {
+                            continue; // `required: false` constrains nothing
+                        }
                         out.push((path.to_owned(), key.clone()));
                     } else {
                         walk(
