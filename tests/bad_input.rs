@@ -510,10 +510,12 @@ async fn every_constraint_of_the_spec_is_enforced_before_sending() {
 /// `mediaTypes` -> `media_types` (the generated builder's field names).
 fn snake(name: &str) -> String {
     let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 && !name[..i].ends_with(|p: char| p.is_ascii_uppercase()) {
+    let mut previous_upper = true;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && !previous_upper {
             out.push('_');
         }
+        previous_upper = c.is_ascii_uppercase();
         out.push(c.to_ascii_lowercase());
     }
     out
