@@ -450,15 +450,18 @@ fn invalid_builder_input(message: &str) -> Error {
     }
 }
 
-/// At most 512 bytes of a body, cut on a character boundary.
+/// At most 512 bytes of a body as text (invalid UTF-8 replaced), cut on a character boundary.
 pub(crate) fn snippet(bytes: &[u8]) -> String {
     const LIMIT: usize = 512;
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(LIMIT)]).into_owned();
-    if bytes.len() > LIMIT {
-        format!("{text}…")
-    } else {
-        text
+    let mut text = String::from_utf8_lossy(&bytes[..bytes.len().min(LIMIT)]).into_owned();
+    if text.len() > LIMIT {
+        let cut = (0..=LIMIT).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+        text.truncate(cut);
     }
+    if bytes.len() > LIMIT {
+        text.push('…');
+    }
+    text
 }
 
 #[cfg(test)]
