@@ -194,12 +194,13 @@ fn check_conventions(raw: &Value) -> Result<String, String> {
                 let v = v
                     .as_str()
                     .ok_or(format!("x-meeting-fixed-headers.{h} of `{name}` must be a string"))?;
-                write!(fixed, "({h:?}, {v:?}), ").unwrap();
+                write!(fixed, "({:?}, {v:?}), ", h.to_ascii_lowercase()).unwrap();
             }
         }
         writeln!(
             scheme_rows,
-            "    SecurityScheme {{ name: {name:?}, header: {header:?}, fixed_headers: &[{fixed}] }},"
+            "    SecurityScheme {{ name: {name:?}, header: {:?}, fixed_headers: &[{fixed}] }},",
+            header.to_ascii_lowercase()
         )
         .unwrap();
     }

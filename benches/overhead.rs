@@ -37,15 +37,50 @@ fn main() {
         serve();
         return;
     }
+    if let Some(at) = args.iter().position(|a| a == "--profile") {
+        // `--profile raw|library|unchecked query|body|array N`: only those calls, for a profiler
+        // (e.g. valgrind --tool=callgrind) to count the client's instructions.
+        let scenario = match args[at + 2].as_str() {
+            "query" => Scenario::Query,
+            "body" => Scenario::JsonBody,
+            _ => Scenario::ArrayResponse,
+        };
+        let n: usize = args[at + 3].parse().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(profile(&args[at + 1], scenario, n));
+        return;
+    }
     let full = args.iter().any(|a| a == "--bench");
     let settings = if full {
-        Settings { rounds: 9, requests_serial: 2_000, requests_concurrent: 10_000, stampede: 1_000, sim_requests: 20_000 }
+        Settings {
+            rounds: 9,
+            requests_serial: 2_000,
+            requests_concurrent: 10_000,
+            stampede: 1_000,
+            sim_requests: 20_000,
+        }
     } else {
-        Settings { rounds: 2, requests_serial: 50, requests_concurrent: 200, stampede: 100, sim_requests: 200 }
+        Settings {
+            rounds: 2,
+            requests_serial: 50,
+            requests_concurrent: 200,
+            stampede: 100,
+            sim_requests: 200,
+        }
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
-        println!("# huaweicloud-meeting benchmarks ({})", if full { "full" } else { "quick smoke run" });
+        println!(
+            "# huaweicloud-meeting benchmarks ({})",
+            if full { "full" } else { "quick smoke run" }
+        );
         overhead(&settings).await;
         stampede(&settings).await;
         simulator_throughput(&settings).await;
@@ -56,7 +91,11 @@ fn main() {
 
 /// A minimal HTTP server answering canned bodies; prints its port and serves until stdin closes.
 fn serve() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let meeting = json!({"conferenceID": "914000001", "subject": "Quarterly review", "mediaTypes": "HDVideo,Data,Voice",
             "startTime": "2030-01-01 08:00", "endTime": "2030-01-01 09:00", "conferenceState": "Schedule",
@@ -97,8 +136,13 @@ impl Server {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        Server { child, base: format!("http://127.0.0.1:{}", line.trim()) }
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        Server {
+            child,
+            base: format!("http://127.0.0.1:{}", line.trim()),
+        }
     }
 }
 
@@ -151,7 +195,10 @@ where
         task.await.unwrap();
     }
     let wall = wall.elapsed();
-    Round { cpu_per_request: (cpu_time() - cpu) / requests as u32, requests_per_second: requests as f64 / wall.as_secs_f64() }
+    Round {
+        cpu_per_request: (cpu_time() - cpu) / requests as u32,
+        requests_per_second: requests as f64 / wall.as_secs_f64(),
+    }
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -248,26 +295,59 @@ async fn raw_call(http: &reqwest::Client, base: &str, scenario: Scenario) {
     }
 }
 
-async fn overhead(settings: &Settings) {
-    let server = Server::start();
-    let http = reqwest::Client::builder()
+/// Raw reqwest with the library's default timeouts.
+fn raw_client() -> reqwest::Client {
+    reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
-        .user_agent("raw-reqwest")
+        .user_agent("huaweicloud-meeting-rust/0.1.0")
         .build()
-        .unwrap();
-    let library = Client::builder()
-        .endpoint(server.base.clone())
+        .unwrap()
+}
+
+/// The library with a fixed token (so no authentication call), retries on.
+fn library_client(base: &str, validate: bool) -> Client {
+    Client::builder()
+        .endpoint(base)
         .credentials(Credentials::access_token(TOKEN))
         .retry(RetryConfig::default())
+        .validate_requests(validate)
         .build()
-        .unwrap();
-    println!("\n## Client overhead: library vs raw reqwest (medians of {} rounds)\n", settings.rounds);
-    println!("| request | concurrency | raw CPU/req | library CPU/req | CPU ratio | raw req/s | library req/s | throughput ratio |");
+        .unwrap()
+}
+
+async fn profile(which: &str, scenario: Scenario, n: usize) {
+    let server = Server::start();
+    let http = raw_client();
+    let library = library_client(&server.base, which != "unchecked");
+    for _ in 0..n {
+        if which == "raw" {
+            raw_call(&http, &server.base, scenario).await;
+        } else {
+            library_call(&library, scenario).await;
+        }
+    }
+}
+
+async fn overhead(settings: &Settings) {
+    let server = Server::start();
+    let http = raw_client();
+    let library = library_client(&server.base, true);
+    println!(
+        "\n## Client overhead: library vs raw reqwest (medians of {} rounds)\n",
+        settings.rounds
+    );
+    println!(
+        "| request | concurrency | raw CPU/req | library CPU/req | CPU ratio | raw req/s | library req/s | throughput ratio |"
+    );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for scenario in [Scenario::Query, Scenario::JsonBody, Scenario::ArrayResponse] {
         for concurrency in [1, 64] {
-            let requests = if concurrency == 1 { settings.requests_serial } else { settings.requests_concurrent };
+            let requests = if concurrency == 1 {
+                settings.requests_serial
+            } else {
+                settings.requests_concurrent
+            };
             let (mut raw_cpu, mut raw_rps, mut lib_cpu, mut lib_rps) = (vec![], vec![], vec![], vec![]);
             let raw = {
                 let (http, base) = (http.clone(), server.base.clone());
@@ -308,7 +388,9 @@ async fn overhead(settings: &Settings) {
 async fn stampede(settings: &Settings) {
     let calls = settings.stampede;
     println!("\n## Token stampede: {calls} concurrent calls (simulator, search_corp_vmr)\n");
-    println!("| token | authentication requests | wall time | same calls, warm token | one authentication round trip |");
+    println!(
+        "| token | authentication requests | wall time | same calls, warm token | one authentication round trip |"
+    );
     println!("| --- | --- | --- | --- | --- |");
     for expired in [false, true] {
         let sim = Simulator::builder().start().await.unwrap();
@@ -342,7 +424,11 @@ async fn stampede(settings: &Settings) {
         assert_eq!(auths, 1, "single flight");
         println!(
             "| {} | {auths} | {:.1} ms | {:.1} ms | {:.1} ms |",
-            if expired { "expired (rejected with 401, renewed)" } else { "cold (none yet)" },
+            if expired {
+                "expired (rejected with 401, renewed)"
+            } else {
+                "cold (none yet)"
+            },
             cold.as_secs_f64() * 1e3,
             warm.as_secs_f64() * 1e3,
             auth_rtt.as_secs_f64() * 1e3
@@ -354,7 +440,10 @@ async fn simulator_throughput(settings: &Settings) {
     let sim = Simulator::builder().start().await.unwrap();
     let client = sim.client_builder().build().unwrap();
     client.authenticate().await.unwrap();
-    println!("\n## Simulator throughput, concurrency 64 ({} requests, through this client)\n", settings.sim_requests);
+    println!(
+        "\n## Simulator throughput, concurrency 64 ({} requests, through this client)\n",
+        settings.sim_requests
+    );
     println!("| operation | requests/s |");
     println!("| --- | --- |");
     let read = {

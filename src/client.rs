@@ -48,6 +48,9 @@ impl fmt::Debug for ClientState {
 
 struct Shared {
     credentials: Option<Credentials>,
+    /// The header value of a fixed access token, made once.
+    fixed_token: Option<HeaderValue>,
+    validate: bool,
     retry: RetryConfig,
     access_token: TokenCache,
     conferences: Mutex<HashMap<String, Arc<ConferenceSession>>>,
@@ -67,16 +70,22 @@ struct ConferenceSession {
 }
 
 impl ClientState {
-    pub(crate) fn new(credentials: Option<Credentials>, retry: RetryConfig) -> Self {
-        ClientState {
+    pub(crate) fn new(credentials: Option<Credentials>, retry: RetryConfig, validate: bool) -> Result<Self, String> {
+        let fixed_token = match &credentials {
+            Some(Credentials::AccessToken(token)) => Some(sensitive(token.expose())?),
+            _ => None,
+        };
+        Ok(ClientState {
             shared: Arc::new(Shared {
                 credentials,
+                fixed_token,
+                validate,
                 retry,
                 access_token: TokenCache::default(),
                 conferences: Mutex::new(HashMap::new()),
             }),
             scope: Scope::default(),
-        }
+        })
     }
 }
 
@@ -251,10 +260,6 @@ fn lifetime(candidates: &[Option<i64>]) -> Duration {
         .unwrap_or(DEFAULT_TOKEN_LIFETIME)
 }
 
-fn header_name(name: &'static str) -> HeaderName {
-    HeaderName::from_bytes(name.as_bytes()).expect("header names in the spec are valid")
-}
-
 fn sensitive(value: &str) -> Result<HeaderValue, String> {
     let mut value = HeaderValue::from_str(value)
         .map_err(|_| "a credential contains characters not allowed in a header".to_owned())?;
@@ -382,19 +387,17 @@ impl Client {
         let mut used = Used::Fixed;
         for name in meta.security {
             let scheme = scheme(name);
-            let header = header_name(scheme.header);
+            let header = HeaderName::from_static(scheme.header);
             let value = match *name {
-                "accessToken" => match &self.inner.shared.credentials {
-                    Some(Credentials::AccessToken(token)) => {
-                        sensitive(token.expose()).map_err(|m| Arc::new(AuthFailure::Unreachable(m)))?
-                    }
-                    _ => {
-                        let client = self.scoped(Scope::default());
+                "accessToken" => match &self.inner.shared.fixed_token {
+                    Some(token) => token.clone(),
+                    None => {
+                        // The scoped client is only built when a fetch actually starts.
                         let token = self
                             .inner
                             .shared
                             .access_token
-                            .get(move || fetch_access_token(client))
+                            .get(|| fetch_access_token(self.scoped(Scope::default())))
                             .await?;
                         used = Used::AccessToken(token.value.clone());
                         token.value.clone()
@@ -402,14 +405,15 @@ impl Client {
                 },
                 "conferenceToken" => {
                     let session = self.inner.scope.conference.clone().expect("checked in pre");
-                    let client = self.scoped(Scope {
-                        conference: Some(session.clone()),
-                        authorization: None,
-                    });
-                    let fetch_session = session.clone();
                     let token = session
                         .token
-                        .get(move || fetch_conference_token(client, fetch_session))
+                        .get(|| {
+                            let scope = Scope {
+                                conference: Some(session.clone()),
+                                authorization: None,
+                            };
+                            fetch_conference_token(self.scoped(scope), session.clone())
+                        })
                         .await?;
                     used = Used::ConferenceToken(session, token.value.clone());
                     token.value.clone()
@@ -424,7 +428,7 @@ impl Client {
             for (name, value) in scheme.fixed_headers {
                 request
                     .headers_mut()
-                    .insert(header_name(name), HeaderValue::from_static(value));
+                    .insert(HeaderName::from_static(name), HeaderValue::from_static(value));
             }
         }
         Ok(used)
@@ -439,12 +443,12 @@ impl Client {
         request.headers_mut().remove("api-version");
         let mut renewed = false;
         loop {
-            let mut attempt = request.try_clone().expect("bodies are buffered JSON");
-            let used = match self.authorize(meta, &mut attempt).await {
+            // Credentials go on the original (a renewal overwrites them); each attempt sends a copy.
+            let used = match self.authorize(meta, &mut request).await {
                 Ok(used) => used,
                 Err(failure) => return Ok(failure.to_response()),
             };
-            let response = send_with_retries(&self.client, &self.inner.shared.retry, meta, attempt).await?;
+            let response = send_with_retries(&self.client, &self.inner.shared.retry, meta, &request).await?;
             let (response, code) = normalize_error(response).await?;
             let rejected =
                 response.status() == reqwest::StatusCode::UNAUTHORIZED || code.as_deref() == Some("USG.000000004");
@@ -542,8 +546,10 @@ impl ClientHooks<ClientState> for Client {
         let custom = progenitor_client::Error::Custom;
         let meta = operation(info.operation_id)
             .ok_or_else(|| custom(format!("{CONFIG_PREFIX}unknown operation {}", info.operation_id)))?;
-        validate::check(meta, request)
-            .map_err(|v| custom(format!("{INVALID_INPUT_PREFIX}{}: {}", v.field, v.reason)))?;
+        if self.inner.shared.validate {
+            validate::check(meta, request)
+                .map_err(|v| custom(format!("{INVALID_INPUT_PREFIX}{}: {}", v.field, v.reason)))?;
+        }
         self.check_scope(meta, request)
             .map_err(|m| custom(format!("{CONFIG_PREFIX}{m}")))?;
         Ok(())

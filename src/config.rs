@@ -54,6 +54,7 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     http_client: Option<reqwest::Client>,
     retry: RetryConfig,
+    validate_requests: bool,
 }
 
 impl Default for ClientBuilder {
@@ -67,6 +68,7 @@ impl Default for ClientBuilder {
             root_certificates: Vec::new(),
             http_client: None,
             retry: RetryConfig::default(),
+            validate_requests: true,
         }
     }
 }
@@ -144,6 +146,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Whether every request is checked against the spec's constraints before it is sent
+    /// (default true). Turning it off saves a few microseconds of CPU per call; invalid
+    /// input is then reported by the service instead, after a round trip.
+    pub fn validate_requests(mut self, validate: bool) -> Self {
+        self.validate_requests = validate;
+        self
+    }
+
     /// A builder configured from the `HUAWEICLOUD_MEETING_*` environment variables
     /// (see [`env_vars`]): App ID and key (and optionally user ID), or account and
     /// password; optionally the endpoint and an extra root certificate.
@@ -211,11 +221,9 @@ impl ClientBuilder {
                     .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
             }
         };
-        Ok(Client::new_with_client(
-            &endpoint,
-            http,
-            ClientState::new(self.credentials, self.retry),
-        ))
+        let state = ClientState::new(self.credentials, self.retry, self.validate_requests)
+            .map_err(|e| Error::Config(format!("access token: {e}")))?;
+        Ok(Client::new_with_client(&endpoint, http, state))
     }
 }
 

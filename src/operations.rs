@@ -12,7 +12,8 @@ pub enum RetryClass {
     Unsafe,
 }
 
-/// A credential an operation needs, as declared in the spec's `securitySchemes`.
+/// A credential an operation needs, as declared in the spec's `securitySchemes`. Header
+/// names are lowercase (as `HeaderName::from_static` wants them).
 #[derive(Debug)]
 pub(crate) struct SecurityScheme {
     pub(crate) name: &'static str,
@@ -45,10 +46,12 @@ pub fn operations() -> &'static [OperationMeta] {
 
 /// The operation with this id.
 pub fn operation(id: &str) -> Option<&'static OperationMeta> {
-    OPERATIONS
-        .binary_search_by(|op| op.id.cmp(id))
-        .ok()
-        .map(|i| &OPERATIONS[i])
+    position(id).map(|i| &OPERATIONS[i])
+}
+
+/// Index of the operation in [`operations()`].
+pub(crate) fn position(id: &str) -> Option<usize> {
+    OPERATIONS.binary_search_by(|op| op.id.cmp(id)).ok()
 }
 
 pub(crate) fn scheme(name: &str) -> &'static SecurityScheme {
@@ -72,6 +75,7 @@ mod tests {
         assert_eq!(operation("cancel_meeting").unwrap().retry, RetryClass::Idempotent);
         assert_eq!(operation("create_meeting").unwrap().retry, RetryClass::Unsafe);
         assert_eq!(operation("delete_attendees").unwrap().security, ["conferenceToken"]);
-        assert_eq!(scheme("hostPassword").fixed_headers, [("X-Login-Type", "1")]);
+        assert_eq!(scheme("hostPassword").fixed_headers, [("x-login-type", "1")]);
+        assert_eq!(scheme("accessToken").header, "x-access-token");
     }
 }

@@ -137,26 +137,23 @@ fn ratelimit_window(value: &str) -> Option<Duration> {
     Some(Duration::from_secs(count * unit_secs))
 }
 
-/// Sends `request`, repeating it while the failure is retryable for this operation.
+/// Sends a copy of `request` (one per attempt; the original stays with the caller for a
+/// replay after a token renewal), repeating while the failure is retryable for this operation.
 pub(crate) async fn send_with_retries(
     http: &reqwest::Client,
     config: &RetryConfig,
     meta: &OperationMeta,
-    request: reqwest::Request,
+    request: &reqwest::Request,
 ) -> reqwest::Result<reqwest::Response> {
     let started = Instant::now();
-    let mut current = request;
     let mut failures: Vec<String> = Vec::new();
     loop {
         let attempt = failures.len() as u32 + 1;
-        let next = if attempt < config.max_attempts {
-            current.try_clone()
-        } else {
-            None
-        };
-        let result = http.execute(current).await;
-        let reason = retry_reason(meta.retry, &result);
-        let (Some(reason), Some(next)) = (reason, next) else {
+        let result = http
+            .execute(request.try_clone().expect("bodies are buffered JSON"))
+            .await;
+        let reason = retry_reason(meta.retry, &result).filter(|_| attempt < config.max_attempts);
+        let Some(reason) = reason else {
             return annotate(result, attempt, &failures);
         };
         let delay = config.backoff(attempt - 1, asked_delay(&result));
@@ -168,7 +165,6 @@ pub(crate) async fn send_with_retries(
         failures.push(reason);
         drop(result);
         tokio::time::sleep(delay).await;
-        current = next;
     }
 }
 

@@ -579,6 +579,43 @@ async fn standalone_binary_serves_https() {
     assert_eq!(rooms["count"], 3);
     // Without the CA the certificate is not trusted.
     assert!(reqwest::get(format!("{url}/v1/usg/dcs/corp/vmr")).await.is_err());
+    // A percent-encoded path segment is decoded (`%64ave` is `dave`).
+    let room = rooms["data"][0]["id"].as_str().unwrap();
+    let assigned = http
+        .post(format!(
+            "{url}/v1/usg/dcs/corp/vmr/assign-to-member/%64ave?accountType=1"
+        ))
+        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
+        .json(&json!([room]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(assigned.status(), 200);
+
+    // The quickstart, configured by the environment, runs its flow against this endpoint.
+    let exe = std::env::current_exe().unwrap();
+    let example = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("examples")
+        .join("quickstart");
+    let output = Command::new(&example)
+        .env("HUAWEICLOUD_MEETING_ENDPOINT", &url)
+        .env("HUAWEICLOUD_MEETING_APP_ID", "cli-app")
+        .env("HUAWEICLOUD_MEETING_APP_KEY", "cli-key")
+        .env("HUAWEICLOUD_MEETING_CA_FILE", &ca)
+        .env("HUAWEICLOUD_MEETING_MEMBER", "dave")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    assert!(
+        !stdout.contains("simulator listening"),
+        "used the configured endpoint: {stdout}"
+    );
+    assert!(stdout.contains("done: every step succeeded"), "{stdout}");
 
     let status = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
