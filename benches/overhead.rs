@@ -332,23 +332,18 @@ async fn profile(which: &str, scenario: Scenario, n: usize) {
 async fn overhead(settings: &Settings) {
     let server = Server::start();
     let http = raw_client();
-    let library = library_client(&server.base, true);
+    let checked = library_client(&server.base, true);
+    let unchecked = library_client(&server.base, false);
+    println!("\n## Client overhead: library vs raw reqwest (medians of {} rounds)\n", settings.rounds);
+    println!("CPU time per request is the client process's (the server runs in another process).");
+    println!("\"library\" validates every request against the spec; \"unchecked\" is `validate_requests(false)`.\n");
     println!(
-        "\n## Client overhead: library vs raw reqwest (medians of {} rounds)\n",
-        settings.rounds
-    );
-    println!(
-        "| request | concurrency | raw CPU/req | library CPU/req | CPU ratio | raw req/s | library req/s | throughput ratio |"
+        "| request | concurrency | raw CPU/req | library CPU/req (ratio) | unchecked CPU/req (ratio) | raw req/s | library req/s (ratio) | unchecked req/s (ratio) |"
     );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- |");
     for scenario in [Scenario::Query, Scenario::JsonBody, Scenario::ArrayResponse] {
         for concurrency in [1, 64] {
-            let requests = if concurrency == 1 {
-                settings.requests_serial
-            } else {
-                settings.requests_concurrent
-            };
-            let (mut raw_cpu, mut raw_rps, mut lib_cpu, mut lib_rps) = (vec![], vec![], vec![], vec![]);
+            let requests = if concurrency == 1 { settings.requests_serial } else { settings.requests_concurrent };
             let raw = {
                 let (http, base) = (http.clone(), server.base.clone());
                 Arc::new(move || {
@@ -356,30 +351,46 @@ async fn overhead(settings: &Settings) {
                     async move { raw_call(&http, &base, scenario).await }
                 })
             };
-            let lib = {
-                let library = library.clone();
+            let lib = |client: &Client| {
+                let client = client.clone();
                 Arc::new(move || {
-                    let library = library.clone();
-                    async move { library_call(&library, scenario).await }
+                    let client = client.clone();
+                    async move { library_call(&client, scenario).await }
                 })
             };
-            // Warm up connections, then alternate raw and library rounds so drift hits both.
+            let (lib, unlib) = (lib(&checked), lib(&unchecked));
+            // Warm up connections, then alternate the clients' rounds so drift hits all three.
             round(requests / 10 + 1, concurrency, raw.clone()).await;
             round(requests / 10 + 1, concurrency, lib.clone()).await;
+            round(requests / 10 + 1, concurrency, unlib.clone()).await;
+            let mut samples = [(vec![], vec![]), (vec![], vec![]), (vec![], vec![])];
             for _ in 0..settings.rounds {
-                let r = round(requests, concurrency, raw.clone()).await;
-                raw_cpu.push(r.cpu_per_request.as_secs_f64() * 1e6);
-                raw_rps.push(r.requests_per_second);
-                let l = round(requests, concurrency, lib.clone()).await;
-                lib_cpu.push(l.cpu_per_request.as_secs_f64() * 1e6);
-                lib_rps.push(l.requests_per_second);
+                for (i, r) in [
+                    round(requests, concurrency, raw.clone()).await,
+                    round(requests, concurrency, lib.clone()).await,
+                    round(requests, concurrency, unlib.clone()).await,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    samples[i].0.push(r.cpu_per_request.as_secs_f64() * 1e6);
+                    samples[i].1.push(r.requests_per_second);
+                }
             }
-            let (rc, lc, rr, lr) = (median(raw_cpu), median(lib_cpu), median(raw_rps), median(lib_rps));
+            let [raw_s, lib_s, unlib_s] = samples.map(|(cpu, rps)| (median(cpu), median(rps)));
             println!(
-                "| {} | {concurrency} | {rc:.1} µs | {lc:.1} µs | {:.3} | {rr:.0} | {lr:.0} | {:.3} |",
+                "| {} | {concurrency} | {:.1} µs | {:.1} µs ({:.3}) | {:.1} µs ({:.3}) | {:.0} | {:.0} ({:.3}) | {:.0} ({:.3}) |",
                 scenario.name(),
-                lc / rc,
-                lr / rr
+                raw_s.0,
+                lib_s.0,
+                lib_s.0 / raw_s.0,
+                unlib_s.0,
+                unlib_s.0 / raw_s.0,
+                raw_s.1,
+                lib_s.1,
+                lib_s.1 / raw_s.1,
+                unlib_s.1,
+                unlib_s.1 / raw_s.1,
             );
         }
     }
