@@ -565,6 +565,10 @@ impl ClientHooks<ClientState> for Client {
             duration_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,
         );
+        if span.is_disabled() {
+            // Nobody listens: skip the timing and the request-id lookup.
+            return self.execute(meta, request).await;
+        }
         let started = Instant::now();
         let result = self.execute(meta, request).instrument(span.clone()).await;
         span.record("duration_ms", started.elapsed().as_millis() as u64);

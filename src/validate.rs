@@ -142,10 +142,17 @@ fn compile(spec: &Value) -> HashMap<String, OperationChecks> {
 /// Checks a request built for `op`. Returns the first rule broken.
 pub(crate) fn check(op: &OperationMeta, request: &reqwest::Request) -> Result<(), Violation> {
     let url = request.url();
+    // Parsed once; values borrow from the URL unless they needed decoding.
+    let pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = url.query_pairs().collect();
     check_with(
         op,
         url.path(),
-        |name| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v),
+        |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| Cow::Borrowed(v.as_ref()))
+        },
         request.headers(),
         request.body().and_then(|b| b.as_bytes()),
     )
