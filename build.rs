@@ -103,7 +103,14 @@ fn generate(spec: &openapiv3::OpenAPI, raw: &Value) -> Result<String, String> {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "unknown reason".into());
-            return Err(format!("progenitor cannot generate this spec (it panicked: {reason})"));
+            let hint = if reason.contains("response_types") {
+                "; an operation has more than one success or error body shape: give all its 2XX one schema and all its 4XX/5XX one schema"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "progenitor cannot generate this spec (it panicked: {reason}){hint}"
+            ));
         }
     };
     let file: syn::File =

@@ -436,8 +436,9 @@ async fn stampede(settings: &Settings) {
     let (mut auth_rtt, mut cold, mut cold_base, mut expired, mut expired_base) =
         (vec![], vec![], vec![], vec![], vec![]);
     for _ in 0..settings.rounds {
+        let fresh = sim.client_builder().build().unwrap();
         let t = Instant::now();
-        sim.client_builder().build().unwrap().authenticate().await.unwrap();
+        fresh.authenticate().await.unwrap();
         auth_rtt.push(t.elapsed().as_secs_f64() * 1e3);
         let token = sim.issued_tokens().pop().unwrap();
         let fixed = sim
