@@ -244,6 +244,16 @@ async fn create_token_wire() {
 
 // The seed pages' example requests, reproduced with the same inputs.
 
+/// The request line sent (`METHOD path?query`) is, to the character, the seed's example.
+fn assert_request_line_is_in_seed(r: &Captured, page: &str) {
+    let query = r.query.as_deref().map(|q| format!("?{q}")).unwrap_or_default();
+    let line = format!("{} {}{query}", r.method, r.path);
+    assert!(
+        page.contains(&format!("{line} ")) || page.contains(&format!("{line}\n")),
+        "{line:?} is not the seed's request line"
+    );
+}
+
 fn seed(name: &str) -> String {
     let path = format!("{}/../shared/seeds/{name}", env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
@@ -261,18 +271,10 @@ fn seed_json(page: &str, marker: &str) -> serde_json::Value {
 #[tokio::test]
 async fn seed_cancel_meeting() {
     let page = seed("cancel-meeting.txt");
-    assert!(page.contains("DELETE /v1/mmc/management/conferences?conferenceID=914087436"));
     let (client, capture) = client().await;
     client.cancel_meeting().conference_id("914087436").send().await.unwrap();
     let r = only(capture.take());
-    assert_eq!(
-        (r.method.as_str(), r.path.as_str(), r.query.as_deref()),
-        (
-            "DELETE",
-            "/v1/mmc/management/conferences",
-            Some("conferenceID=914087436")
-        )
-    );
+    assert_request_line_is_in_seed(&r, &page);
     assert!(r.body.is_empty());
     assert_eq!(r.header("x-access-token"), Some("fixed-access-token"));
 }
@@ -280,7 +282,6 @@ async fn seed_cancel_meeting() {
 #[tokio::test]
 async fn seed_remove_participants() {
     let page = seed("remove-participants.txt");
-    assert!(page.contains("POST /v1/mmc/control/conferences/attendees/delete?conferenceID=914083136"));
     let expected = seed_json(&page, "User-Agent: Apache-HttpClient/4.5.3 (Java/1.8.0_191)");
     let (client, capture) = client().await;
     let body: RestBulkDelAttendReqBody = serde_json::from_value(expected.clone()).unwrap();
@@ -293,14 +294,7 @@ async fn seed_remove_participants() {
         .await
         .unwrap();
     let r = capture.take().pop().unwrap();
-    assert_eq!(
-        (r.method.as_str(), r.path.as_str(), r.query.as_deref()),
-        (
-            "POST",
-            "/v1/mmc/control/conferences/attendees/delete",
-            Some("conferenceID=914083136")
-        )
-    );
+    assert_request_line_is_in_seed(&r, &page);
     assert_eq!(r.json().unwrap(), expected);
     assert_eq!(r.header("x-conference-authorization"), Some("captured-control-token"));
     assert_eq!(
@@ -313,7 +307,6 @@ async fn seed_remove_participants() {
 #[tokio::test]
 async fn seed_reclaim_cloud_meeting_room() {
     let page = seed("reclaim-cloud-meeting-room.txt");
-    assert!(page.contains("POST /v1/usg/dcs/corp/vmr/recycle-from-member/example@123?accountType=0"));
     let expected = seed_json(&page, "Host: api.meeting.huaweicloud.com");
     let (client, capture) = client().await;
     let ids: Vec<String> = serde_json::from_value(expected.clone()).unwrap();
@@ -326,21 +319,13 @@ async fn seed_reclaim_cloud_meeting_room() {
         .await
         .unwrap();
     let r = only(capture.take());
-    assert_eq!(
-        (r.method.as_str(), r.path.as_str(), r.query.as_deref()),
-        (
-            "POST",
-            "/v1/usg/dcs/corp/vmr/recycle-from-member/example@123",
-            Some("accountType=0")
-        )
-    );
+    assert_request_line_is_in_seed(&r, &page);
     assert_eq!(r.json().unwrap(), expected);
 }
 
 #[tokio::test]
 async fn seed_modify_recurring_series() {
     let page = seed("modify-recurring-meeting-series.txt");
-    assert!(page.contains("PUT /v1/mmc/management/cycleconferences?conferenceID=914087436"));
     let expected = seed_json(&page, "User-Agent: Apache-HttpClient/4.5.3 (Java/1.8.0_191)");
     assert_eq!(
         expected,
@@ -355,14 +340,7 @@ async fn seed_modify_recurring_series() {
         .await
         .unwrap();
     let r = only(capture.take());
-    assert_eq!(
-        (r.method.as_str(), r.path.as_str(), r.query.as_deref()),
-        (
-            "PUT",
-            "/v1/mmc/management/cycleconferences",
-            Some("conferenceID=914087436")
-        )
-    );
+    assert_request_line_is_in_seed(&r, &page);
     assert_eq!(r.json().unwrap(), expected);
 }
 
@@ -375,10 +353,7 @@ async fn seed_activate_meeting() {
     let body: StartRequest = serde_json::from_value(expected.clone()).unwrap();
     client.start_meeting().body(body).send().await.unwrap();
     let r = only(capture.take());
-    assert_eq!(
-        (r.method.as_str(), r.path.as_str(), r.query.as_deref()),
-        ("POST", "/v1/mmc/management/conferences/start", None)
-    );
+    assert_request_line_is_in_seed(&r, &page);
     assert_eq!(r.json().unwrap(), expected);
 }
 
