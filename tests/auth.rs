@@ -1,6 +1,8 @@
 //! The wrapper's token handling, against the simulator: lazy fetch, single flight,
 //! renewal before expiry and on rejection, meeting-control tokens.
 
+mod common;
+
 use std::time::Duration;
 
 use huaweicloud_meeting::simulator::{Fault, Simulator};
@@ -171,14 +173,8 @@ async fn rejected_credentials_are_an_auth_error_with_the_service_code() {
 
 #[tokio::test]
 async fn an_unreachable_auth_endpoint_is_an_auth_error() {
-    // A port with nothing listening.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let client = Client::builder()
-        .endpoint(format!("http://127.0.0.1:{port}"))
+        .endpoint(common::closed_port_url())
         .credentials(Credentials::app_id("app", "key"))
         .retry(huaweicloud_meeting::RetryConfig::disabled())
         .build()

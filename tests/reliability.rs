@@ -2,6 +2,8 @@
 //! asserted, and the simulator's log checked so that nothing is lost and no unsafe call
 //! reached the service twice.
 
+mod common;
+
 use std::time::{Duration, Instant};
 
 use huaweicloud_meeting::simulator::{Fault, Simulator};
@@ -288,13 +290,8 @@ async fn untrusted_certificate_fails_clearly_and_works_once_trusted() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_even_for_unsafe_calls_and_reported_with_every_attempt() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let client = Client::builder()
-        .endpoint(format!("http://127.0.0.1:{port}"))
+        .endpoint(common::closed_port_url())
         .credentials(huaweicloud_meeting::Credentials::access_token("token"))
         .retry(retry())
         .build()

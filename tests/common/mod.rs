@@ -137,3 +137,13 @@ pub async fn capture_server() -> (String, Capture) {
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (format!("http://{addr}"), capture)
 }
+
+/// `http://127.0.0.1:PORT` with nothing listening on PORT (bound, then released).
+pub fn closed_port_url() -> String {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    format!("http://127.0.0.1:{port}")
+}
