@@ -80,7 +80,10 @@ fn generate(spec: &openapiv3::OpenAPI, raw: &Value) -> Result<String, String> {
         .with_derive("schemars::JsonSchema")
         .with_derive("PartialEq");
     for (name, schema) in component_schemas(raw) {
-        if schema.get("format").and_then(Value::as_str) == Some("password") {
+        if let Some(rust_type) = schema.get("x-meeting-rust-type").and_then(Value::as_str) {
+            // A hand-written type for values the service sends loosely.
+            settings.with_replacement(name, rust_type, std::iter::empty());
+        } else if schema.get("format").and_then(Value::as_str) == Some("password") {
             // Secrets get a type whose Debug never prints them.
             settings.with_replacement(name, "crate::Secret", std::iter::empty());
         } else if schema.get("type").and_then(Value::as_str) == Some("object") {

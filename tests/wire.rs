@@ -383,3 +383,50 @@ fn seed_example_responses_parse_into_the_generated_types() {
         serde_json::from_str(r#"{"error_code":"MMC.111070005","error_msg":"CONF_DATA_NOT_FOUND"}"#).unwrap();
     assert_eq!(error.error_code.as_deref(), Some("MMC.111070005"));
 }
+
+/// Huawei's API Explorer response examples (../shared/reference/api-explorer) parse into the
+/// generated types, loosely typed values included (booleans as strings, nulls).
+#[test]
+fn api_explorer_response_examples_parse() {
+    use huaweicloud_meeting::types::{
+        ConferenceInfo, QueryOrgVmrPage, RestListConfResponse, RestLoginResponse, TokenDto,
+    };
+    fn example(operation: &str) -> serde_json::Value {
+        let path = format!(
+            "{}/../shared/reference/api-explorer/{operation}.json",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let definition: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let op = definition["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap()
+            .as_object()
+            .unwrap()
+            .values()
+            .next()
+            .unwrap();
+        op["responses"]["200"]["examples"]["application/json"].clone()
+    }
+    let page: RestListConfResponse = serde_json::from_value(example("SearchMeetings")).unwrap();
+    let config = page.data.as_ref().unwrap()[0].conf_config_info.as_ref().unwrap();
+    assert_eq!(
+        config.is_guest_free_pwd.map(bool::from),
+        Some(true),
+        "\"true\" as a string"
+    );
+    assert_eq!(config.is_send_notify.map(bool::from), Some(false));
+    let created: Vec<ConferenceInfo> = serde_json::from_value(example("CreateMeeting")).unwrap();
+    let config = created[0].conf_config_info.as_ref().unwrap();
+    assert_eq!(config.call_in_restriction.map(i32::from), Some(0), "\"0,\" as a string");
+    let series: Vec<ConferenceInfo> = serde_json::from_value(example("CreateRecurringMeeting")).unwrap();
+    assert_eq!(series[0].cycle_params.as_ref().unwrap().point, None, "\"point\": null");
+    let rooms: QueryOrgVmrPage = serde_json::from_value(example("SearchCorpVmr")).unwrap();
+    assert_eq!(rooms.count, Some(1));
+    let control: RestLoginResponse = serde_json::from_value(example("CreateConfToken")).unwrap();
+    assert_eq!(control.data.unwrap().conf_token_expire_time, Some(1800));
+    let token: TokenDto = serde_json::from_value(example("CreateAppIdToken")).unwrap();
+    assert_eq!(token.valid_period, Some(84616));
+}
