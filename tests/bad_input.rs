@@ -469,6 +469,7 @@ async fn every_constraint_of_the_spec_is_enforced_before_sending() {
         spec_constraints().len(),
         "every constraint has at least one case"
     );
+    println!("{} cases for {} constraints", cases.len(), constraints.len());
     let mut failures = Vec::new();
     for case in &cases {
         let outcome = send(&client, &case.operation, case.params.clone(), case.body.clone()).await;
