@@ -107,19 +107,11 @@ impl Client {
         match &self.inner.shared.credentials {
             None => Err(crate::Error::Config("no credentials configured".into())),
             Some(Credentials::AccessToken(_)) => Ok(()),
-            Some(_) => {
-                let client = self.scoped(Scope::default());
-                match self
-                    .inner
-                    .shared
-                    .access_token
-                    .get(move || fetch_access_token(client))
-                    .await
-                {
-                    Ok(_) => Ok(()),
-                    Err(failure) => Err(failure.to_error()),
-                }
-            }
+            Some(_) => self
+                .access_token()
+                .await
+                .map(|_| ())
+                .map_err(|failure| failure.to_error()),
         }
     }
 
@@ -267,6 +259,17 @@ fn sensitive(value: &str) -> Result<HeaderValue, String> {
     Ok(value)
 }
 
+/// A token the service returned, valid for the shortest of the stated lifetimes (seconds).
+fn cached_token(operation: &str, value: Option<&Secret>, lifetimes: &[Option<i64>]) -> FetchResult {
+    let failure = |m: String| Arc::new(AuthFailure::Unreachable(m));
+    let value = value
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| failure(format!("{operation} returned no token")))?;
+    Token::new(value.expose(), lifetime(lifetimes))
+        .map(Arc::new)
+        .map_err(failure)
+}
+
 fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
     async move {
         let failure = |m: String| Arc::new(AuthFailure::Unreachable(m));
@@ -298,21 +301,18 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
         let token = result
             .map_err(|e| Arc::new(AuthFailure::from_call(operation, e)))?
             .into_inner();
-        let value = token
-            .access_token
-            .as_ref()
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| failure(format!("{operation} returned no accessToken")))?;
         let expires_in = token.expire_time.map(|at| at - unix_now());
-        let token = Token::new(value.expose(), lifetime(&[token.valid_period, expires_in])).map_err(failure)?;
-        Ok(Arc::new(token))
+        cached_token(
+            operation,
+            token.access_token.as_ref(),
+            &[token.valid_period, expires_in],
+        )
     }
     .boxed()
 }
 
 fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> BoxFuture<'static, FetchResult> {
     async move {
-        let failure = |m: String| Arc::new(AuthFailure::Unreachable(m));
         let result = client
             .create_conf_token()
             .conference_id(session.conference_id.clone())
@@ -322,23 +322,27 @@ fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> Bo
             .map_err(|e| Arc::new(AuthFailure::from_call("create_conf_token", e)))?
             .into_inner();
         let info = response.data.unwrap_or_default();
-        let value = info
-            .token
-            .as_ref()
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| failure("create_conf_token returned no token".into()))?;
         let expires_in = info.expire_time.map(|at_ms| at_ms / 1000 - unix_now());
-        let token = Token::new(
-            value.expose(),
-            lifetime(&[info.conf_token_expire_time.map(i64::from), expires_in]),
+        cached_token(
+            "create_conf_token",
+            info.token.as_ref(),
+            &[info.conf_token_expire_time.map(i64::from), expires_in],
         )
-        .map_err(failure)?;
-        Ok(Arc::new(token))
     }
     .boxed()
 }
 
 impl Client {
+    /// The cached access token, or the result of the one fetch all callers share. The
+    /// scoped client for the fetch is only built when a fetch actually starts.
+    async fn access_token(&self) -> FetchResult {
+        self.inner
+            .shared
+            .access_token
+            .get(|| fetch_access_token(self.scoped(Scope::default())))
+            .await
+    }
+
     /// Checks that this handle can satisfy the operation's credentials.
     fn check_scope(&self, meta: &OperationMeta, request: &reqwest::Request) -> Result<(), String> {
         for name in meta.security {
@@ -392,13 +396,7 @@ impl Client {
                 "accessToken" => match &self.inner.shared.fixed_token {
                     Some(token) => token.clone(),
                     None => {
-                        // The scoped client is only built when a fetch actually starts.
-                        let token = self
-                            .inner
-                            .shared
-                            .access_token
-                            .get(|| fetch_access_token(self.scoped(Scope::default())))
-                            .await?;
+                        let token = self.access_token().await?;
                         used = Used::AccessToken(token.value.clone());
                         token.value.clone()
                     }

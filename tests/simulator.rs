@@ -462,17 +462,43 @@ async fn bad_input_is_rejected_with_the_service_codes_and_leniency_where_the_ser
 
 #[tokio::test]
 async fn every_successful_response_parses_into_the_generated_types() {
-    // The quickstart below drives every operation through the typed client; here the raw
-    // bodies of the list operations are also checked against the types' JSON schemas.
+    // The quickstart drives every operation through the typed client; here the raw bodies the
+    // simulator sends (read with plain reqwest) are checked against the types' JSON schemas.
+    use huaweicloud_meeting::types::{ConfDetail, ConferenceInfo, QueryOrgVmrPage, RestListConfResponse};
+    fn check<T: schemars::JsonSchema + serde::de::DeserializeOwned>(body: &Value) {
+        let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        let errors: Vec<String> = validator.iter_errors(body).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:?}\n{body}", std::any::type_name::<T>());
+        serde_json::from_value::<T>(body.clone()).unwrap();
+    }
     let sim = Simulator::start().await.unwrap();
     let client = sim.client_builder().build().unwrap();
-    create(&client, meeting("schema")).await;
-    let schema = schemars::schema_for!(huaweicloud_meeting::types::RestListConfResponse);
-    let page = client.search_meetings().send().await.unwrap().into_inner();
-    let value = serde_json::to_value(&page).unwrap();
-    let validator = jsonschema::validator_for(&serde_json::to_value(&schema).unwrap()).unwrap();
-    assert!(validator.is_valid(&value), "{value}");
-    assert_eq!(page.data.unwrap()[0].subject.as_deref(), Some("schema"));
+    client.authenticate().await.unwrap();
+    let token = sim.issued_tokens().pop().unwrap();
+    let http = reqwest::Client::new();
+    let get = |path: String| {
+        let request = http
+            .get(format!("{}{path}", sim.base_url()))
+            .header("X-Access-Token", &token);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let created: Value = http
+        .post(format!("{}/v1/mmc/management/cycleconferences", sim.base_url()))
+        .header("X-Access-Token", &token)
+        .json(&json!({"subject": "schema", "mediaTypes": "Voice",
+            "cycleParams": {"startDate": "2030-01-07", "endDate": "2030-01-09", "cycle": "Day", "preRemindDays": 1}}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    check::<Vec<ConferenceInfo>>(&created);
+    let id = created[0]["conferenceID"].as_str().unwrap().to_owned();
+    check::<RestListConfResponse>(&get("/v1/mmc/management/conferences".into()).await);
+    check::<ConfDetail>(&get(format!("/v1/mmc/management/conferences/confDetail?conferenceID={id}")).await);
+    check::<QueryOrgVmrPage>(&get("/v1/usg/dcs/corp/vmr".into()).await);
 }
 
 /// The quickstart example (built by `cargo test`) completes against the embedded simulator.
