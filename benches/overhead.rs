@@ -297,6 +297,8 @@ async fn raw_call(http: &reqwest::Client, base: &str, scenario: Scenario) {
 
 /// Raw reqwest with the library's default timeouts.
 fn raw_client() -> reqwest::Client {
+    // reqwest is built without a crypto provider of its own (the library picks ring).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))

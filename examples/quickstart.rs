@@ -41,7 +41,7 @@ macro_rules! step {
     ($operation:expr, $call:expr) => {
         match $call.await {
             Ok(value) => value,
-            Err(error) => return failed($operation, &Error::from(error)),
+            Err(error) => return failed($operation, &error),
         }
     };
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build cost: a clean `cargo build` (dev profile, default features), the rebuild after a
-# one-line change in spec/ (median of 3), and the size of the generated code.
-# Uses its own target directory and restores the spec afterwards.
+# Build cost: a clean `cargo build` (dev profile, default features) with its three largest
+# compilation units (cargo --timings), the same with aws-lc-rs as the TLS provider (feature
+# rustls-aws-lc-rs) for comparison, the rebuild after a one-line change in spec/ (median of 3),
+# and the size of the generated code. Uses its own target directory and restores the spec.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target/build-cost}"
@@ -12,9 +13,23 @@ trap 'cp "$backup" "$spec"; rm -f "$backup"' EXIT
 
 seconds() { local start end; start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N); awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'; }
 
-cargo clean --quiet
+# The three longest units of the last --timings run, "name seconds".
+largest_units() {
+  python3 - "$CARGO_TARGET_DIR/cargo-timings/cargo-timing.html" <<'PY'
+import json, re, sys
+html = open(sys.argv[1]).read()
+units = json.loads(re.search(r"const UNIT_DATA = (\[.*?\]);\n", html, re.S).group(1))
+units.sort(key=lambda u: -u["duration"])
+print(", ".join(f"{u['name']}{' (build script)' if u.get('target', '').strip() == 'build-script' or 'run-custom-build' in u.get('mode', '') else ''} {u['duration']:.1f} s" for u in units[:3]))
+PY
+}
+
 cargo fetch --quiet
-clean=$(seconds cargo build)
+cargo clean --quiet
+aws_lc=$(seconds cargo build --features rustls-aws-lc-rs)
+cargo clean --quiet
+clean=$(seconds cargo build --timings)
+units=$(largest_units)
 
 rebuilds=()
 for i in 1 2 3; do
@@ -25,6 +40,8 @@ done
 median=$(printf '%s\n' "${rebuilds[@]}" | sort -n | sed -n 2p)
 
 code=$(find "$CARGO_TARGET_DIR/debug/build" -name codegen.rs -newer "$backup" | head -1)
-echo "| clean \`cargo build\` (dev, default features) | $(printf '%.1f' "$clean") s |"
+echo "| clean \`cargo build\` (dev, default features: rustls + ring) | $(printf '%.1f' "$clean") s |"
+echo "| its three longest units | $units |"
+echo "| clean \`cargo build --features rustls-aws-lc-rs\` (aws-lc-rs instead of ring) | $(printf '%.1f' "$aws_lc") s |"
 echo "| rebuild after a one-line spec change (median of 3: $(printf '%.1f ' "${rebuilds[@]}")s) | $(printf '%.1f' "$median") s |"
 echo "| generated code (codegen.rs) | $(wc -l < "$code") lines, $(( $(wc -c < "$code") / 1024 )) KiB |"

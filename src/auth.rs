@@ -10,7 +10,7 @@ use rand::Rng as _;
 use rand::distr::Alphanumeric;
 use sha2::Sha256;
 
-use crate::Secret;
+use crate::secret::Secret;
 
 /// `clientType` of API callers; allows 64 live tokens per user.
 pub(crate) const CLIENT_TYPE_API: i32 = 72;
@@ -107,8 +107,8 @@ impl AppIdCredentials {
         self
     }
 
-    /// A fresh signed request: the body and the `Authorization` header value.
-    pub(crate) fn sign_now(&self) -> (crate::types::AppAuthInfoV2, String) {
+    /// A fresh signature, valid for ten minutes.
+    pub(crate) fn sign_now(&self) -> SignedRequest {
         let expire_time = unix_now() + SIGNATURE_VALIDITY_SECS;
         let nonce = new_nonce();
         let signature = app_id_signature(
@@ -119,18 +119,20 @@ impl AppIdCredentials {
             expire_time,
             &nonce,
         );
-        let body = crate::types::AppAuthInfoV2::builder()
-            .app_id(self.app_id.clone())
-            .client_type(CLIENT_TYPE_API)
-            .expire_time(expire_time)
-            .nonce(nonce)
-            .user_id(self.user_id.clone())
-            .corp_id(self.corp_id.clone())
-            .dept_code(self.dept_code.clone())
-            .try_into()
-            .expect("every required field is set");
-        (body, app_id_authorization(&self.app_id, &signature))
+        SignedRequest {
+            authorization: app_id_authorization(&self.app_id, &signature),
+            expire_time,
+            nonce,
+        }
     }
+}
+
+/// What create_app_id_token sends besides the credentials' IDs.
+pub(crate) struct SignedRequest {
+    /// The `Authorization` header value.
+    pub(crate) authorization: String,
+    pub(crate) expire_time: i64,
+    pub(crate) nonce: String,
 }
 
 /// Hex HMAC-SHA256 of `appId:userId:expireTime:nonce`, with `corpId` after `appId` in
@@ -235,12 +237,12 @@ mod tests {
     #[test]
     fn signed_request_is_fresh_and_redacted() {
         let creds = Credentials::app_id("app", "the-app-key").user_id("u1");
-        let (first, header) = creds.sign_now();
-        let (second, _) = creds.sign_now();
+        let first = creds.sign_now();
+        let second = creds.sign_now();
         assert_ne!(first.nonce, second.nonce);
         assert!((32..=64).contains(&first.nonce.len()));
         assert!(first.expire_time > unix_now());
-        assert!(header.starts_with("HMAC-SHA256 signature="));
+        assert!(first.authorization.starts_with("HMAC-SHA256 signature="));
         assert!(!format!("{creds:?}").contains("the-app-key"));
     }
 }

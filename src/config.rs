@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use crate::auth::Credentials;
-use crate::client::ClientState;
+use crate::error::Error;
+use crate::generated::Client;
 use crate::retry::RetryConfig;
-use crate::{Client, Error};
+use crate::state::ClientState;
 
 /// The default endpoint (cn-north-4).
 pub const DEFAULT_ENDPOINT: &str = "https://api.meeting.huaweicloud.com";
@@ -207,19 +208,12 @@ impl ClientBuilder {
         let endpoint = checked_endpoint(&self.endpoint)?;
         let http = match self.http_client {
             Some(client) => client,
-            None => {
-                let mut http = reqwest::Client::builder()
-                    .connect_timeout(self.connect_timeout)
-                    .timeout(self.timeout)
-                    .user_agent(self.user_agent);
-                for pem in &self.root_certificates {
-                    let certificate = reqwest::Certificate::from_pem(pem)
-                        .map_err(|e| Error::Config(format!("root certificate is not valid PEM: {e}")))?;
-                    http = http.add_root_certificate(certificate);
-                }
-                http.build()
-                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
-            }
+            None => crate::tls::http_client_builder(&self.root_certificates)?
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(self.user_agent)
+                .build()
+                .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
         let state = ClientState::new(self.credentials, self.retry, self.validate_requests)
             .map_err(|e| Error::Config(format!("access token: {e}")))?;

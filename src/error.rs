@@ -1,72 +1,61 @@
-//! The library's error type.
+//! The library's error type: what every operation's `send()` returns.
 //!
-//! Every operation returns progenitor's `Error<types::ErrorResponse>`; `?` converts it into
-//! [`Error`], which tells apart what the service said, what the network did and what the
-//! caller got wrong.
+//! [`Error`] tells apart what the service said ([`ServiceError`]), what the network did
+//! (with the `reqwest::Error` kept as the source), what the caller got wrong, and why a
+//! token could not be obtained ([`AuthError`]). Nothing here depends on how a call is made.
 
 use std::fmt;
+use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
-
-use crate::types::ErrorResponse;
-
-/// Header set by the client on responses it synthesised or normalised (see `client.rs`).
-pub(crate) const MARKER_HEADER: &str = "x-huaweicloud-meeting";
-/// Marker values.
-pub(crate) const MARK_NOT_JSON: &str = "body-not-json";
-pub(crate) const MARK_AUTH_REJECTED: &str = "auth-rejected";
-pub(crate) const MARK_AUTH_UNREACHABLE: &str = "auth-unreachable";
-pub(crate) const MARK_RETRIES_EXHAUSTED: &str = "retries-exhausted";
-/// Prefix of `Error::Custom` messages produced by the client's own checks.
-pub(crate) const INVALID_INPUT_PREFIX: &str = "invalid input: ";
-pub(crate) const CONFIG_PREFIX: &str = "configuration: ";
+use serde_json::Value;
 
 /// Everything that can go wrong with a call.
-#[derive(Debug, thiserror::Error)]
+///
+/// | variant | when | what to do |
+/// | --- | --- | --- |
+/// | [`Service`](Error::Service) | the service answered with an error status (4xx/5xx) | look at [`code()`](Error::code) and [`message()`](Error::message); quote [`request_id()`](Error::request_id) to Huawei support; [`is_retryable()`](Error::is_retryable) says whether a repeat may succeed |
+/// | [`Auth`](Error::Auth) | no access or meeting-control token could be obtained: credentials or host password rejected, or the token call failed | check the credentials (rejected), or the network ([`is_timeout()`](Error::is_timeout), [`is_connect()`](Error::is_connect)) |
+/// | [`InvalidInput`](Error::InvalidInput) | a request value breaks a rule of the API; **nothing was sent** | fix the named field |
+/// | [`Timeout`](Error::Timeout) | one attempt timed out (the call was not retried: it is not safe to repeat) | the call may or may not have taken effect: check before repeating |
+/// | [`Transport`](Error::Transport) | the request could not be sent or the answer not read, without retries | see the `reqwest::Error` source; for an unsafe call, check before repeating |
+/// | [`RetriesExhausted`](Error::RetriesExhausted) | every attempt of a retried call failed without an answer | the network or the endpoint is down; [`failures`](Error::RetriesExhausted::failures) has each attempt |
+/// | [`Decode`](Error::Decode) | a success response whose body does not match the API | report it with the body snippet; the call did take effect |
+/// | [`Config`](Error::Config) | the client is configured wrongly, or a meeting-control call was made without `client.conference(..)` | fix the configuration |
+/// | [`UnexpectedResponse`](Error::UnexpectedResponse) | a status the API does not describe (1xx, 3xx) | report it with the request id |
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The service answered with an error status.
-    #[error("{0}")]
     Service(ServiceError),
     /// The client could not obtain an access or meeting-control token.
-    #[error("authentication failed: {0}")]
     Auth(AuthError),
     /// A request value breaks a rule of the API; nothing was sent.
-    #[error("invalid input: `{field}` {reason}")]
     InvalidInput {
         /// The field, parameter or value at fault (a JSON path for body fields).
         field: String,
         /// The rule it breaks.
         reason: String,
     },
-    /// The call did not complete within its timeout.
-    #[error("timed out: {}", chain(.0))]
-    Timeout(#[source] reqwest::Error),
+    /// The one attempt of the call timed out.
+    Timeout(reqwest::Error),
     /// The request could not be sent or the response not received.
-    #[error("transport error: {}", chain(.0))]
-    Transport(#[source] reqwest::Error),
+    Transport(reqwest::Error),
     /// Every attempt of a retried call failed without an answer from the service.
-    #[error("{attempts} attempts failed: {}", failures.join(" | "))]
     RetriesExhausted {
-        /// Attempts made.
-        attempts: u32,
-        /// Why each attempt failed, in order.
-        failures: Vec<String>,
+        /// Each attempt's failure, in order (the last one is the error's `source()`).
+        failures: Vec<AttemptFailure>,
     },
     /// A success response whose body does not match the API's schema.
-    #[error("invalid response body ({source}): {snippet}")]
     Decode {
         /// The start of the body.
         snippet: String,
         /// Why it did not parse.
-        #[source]
         source: serde_json::Error,
     },
     /// The client is configured wrongly (missing credentials, bad endpoint...).
-    #[error("configuration error: {0}")]
     Config(String),
     /// The service answered in a way the API does not describe.
-    #[error("unexpected response: HTTP {status}")]
     UnexpectedResponse {
         /// HTTP status.
         status: u16,
@@ -75,33 +64,131 @@ pub enum Error {
     },
 }
 
-/// Why the client could not authenticate.
-#[derive(Debug)]
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Service(e) => write!(f, "{e}"),
+            Error::Auth(e) => write!(f, "authentication failed: {e}"),
+            Error::InvalidInput { field, reason } => write!(f, "invalid input: `{field}` {reason}"),
+            Error::Timeout(e) => write!(f, "timed out: {}", chain(e)),
+            Error::Transport(e) => write!(f, "transport error: {}", chain(e)),
+            Error::RetriesExhausted { failures } => {
+                write!(f, "{} attempts failed: ", failures.len())?;
+                for (i, failure) in failures.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str("; ")?;
+                    }
+                    write!(f, "{failure}")?;
+                }
+                Ok(())
+            }
+            Error::Decode { snippet, source } => write!(f, "invalid response body ({source}): {snippet}"),
+            Error::Config(message) => write!(f, "configuration error: {message}"),
+            Error::UnexpectedResponse { status, request_id } => {
+                write!(f, "unexpected response: HTTP {status}")?;
+                if let Some(id) = request_id {
+                    write!(f, " [request id {id}]")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::RetriesExhausted { failures } => failures
+                .last()
+                .and_then(AttemptFailure::transport_error)
+                .map(|e| e as _),
+            Error::Decode { source, .. } => Some(source),
+            Error::Auth(AuthError::Failed(inner)) => Some(&**inner),
+            _ => None,
+        }
+    }
+}
+
+/// Why the client could not obtain a token.
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub enum AuthError {
-    /// The service rejected the credentials (wrong key or password, expired signature...).
+    /// The service rejected the credentials or the host password (wrong key or password,
+    /// expired signature...).
     Rejected(ServiceError),
-    /// The authentication request itself failed (network, timeout, bad response).
-    Unreachable(String),
+    /// The token call failed (transport, timeout, gateway error, bad response); the cause is
+    /// shared by every call that waited for that token.
+    Failed(Arc<Error>),
+    /// The token call succeeded but its answer held no usable token.
+    InvalidToken {
+        /// The token operation.
+        operation: &'static str,
+        /// What was wrong with the answer.
+        reason: &'static str,
+    },
 }
 
 impl fmt::Display for AuthError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AuthError::Rejected(e) => write!(f, "{e}"),
-            AuthError::Unreachable(m) => f.write_str(m),
+            AuthError::Failed(e) => write!(f, "{e}"),
+            AuthError::InvalidToken { operation, reason } => write!(f, "{operation}: {reason}"),
+        }
+    }
+}
+
+/// Why one attempt of a call failed.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum AttemptFailure {
+    /// The service or its gateway answered with this status.
+    Status {
+        /// HTTP status.
+        status: u16,
+        /// Request ID from the `X-Request-Id` header.
+        request_id: Option<String>,
+    },
+    /// No answer: the connection failed, timed out or broke.
+    Transport(Arc<reqwest::Error>),
+}
+
+impl AttemptFailure {
+    /// The transport error of this attempt.
+    pub fn transport_error(&self) -> Option<&reqwest::Error> {
+        match self {
+            AttemptFailure::Transport(e) => Some(e),
+            AttemptFailure::Status { .. } => None,
+        }
+    }
+
+    /// Whether the attempt timed out.
+    pub fn is_timeout(&self) -> bool {
+        self.transport_error().is_some_and(reqwest::Error::is_timeout)
+    }
+
+    /// Whether the connection could not be established (refused, unreachable, TLS).
+    pub fn is_connect(&self) -> bool {
+        self.transport_error().is_some_and(reqwest::Error::is_connect)
+    }
+}
+
+impl fmt::Display for AttemptFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttemptFailure::Status { status, .. } => write!(f, "HTTP {status}"),
+            AttemptFailure::Transport(e) if e.is_timeout() => write!(f, "timed out: {}", chain(&**e)),
+            AttemptFailure::Transport(e) if e.is_connect() => write!(f, "connection failed: {}", chain(&**e)),
+            AttemptFailure::Transport(e) => write!(f, "transport error: {}", chain(&**e)),
         }
     }
 }
 
 /// An error answered by the service.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ServiceError {
-    /// Attempts made (more than one when the call was retried).
-    pub attempts: u32,
-    /// Why the earlier attempts failed, when the call was retried.
-    pub earlier_failures: Vec<String>,
     /// HTTP status.
     pub status: u16,
     /// The service's error code, when it sent one.
@@ -112,6 +199,8 @@ pub struct ServiceError {
     pub request_id: Option<String>,
     /// Whether the body was JSON (a gateway HTML page or empty body is not).
     pub body_was_json: bool,
+    /// Why the earlier attempts failed, when the call was retried (empty otherwise).
+    pub earlier_attempts: Vec<AttemptFailure>,
 }
 
 impl fmt::Display for ServiceError {
@@ -129,13 +218,15 @@ impl fmt::Display for ServiceError {
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;
         }
-        if self.attempts > 1 {
-            write!(
-                f,
-                " after {} attempts (earlier: {})",
-                self.attempts,
-                self.earlier_failures.join(" | ")
-            )?;
+        if !self.earlier_attempts.is_empty() {
+            write!(f, " after {} attempts (earlier: ", self.attempts())?;
+            for (i, failure) in self.earlier_attempts.iter().enumerate() {
+                if i > 0 {
+                    f.write_str("; ")?;
+                }
+                write!(f, "{failure}")?;
+            }
+            f.write_str(")")?;
         }
         Ok(())
     }
@@ -160,6 +251,11 @@ macro_rules! error_codes {
                     $( $code => ErrorCode::$variant, )*
                     other => ErrorCode::Other(other.to_owned()),
                 }
+            }
+
+            /// Whether the code says the token the call carried is invalid or expired.
+            pub fn is_token_invalid(&self) -> bool {
+                matches!(self, ErrorCode::TokenInvalid)
             }
 
             /// The code as the service writes it.
@@ -209,27 +305,31 @@ impl ServiceError {
     /// of the shapes the service and its gateway use (JSON with `error_code`/`error_msg`,
     /// `errorCode`/`errorMsg` or `code`/`message`, nested or not; HTML; empty).
     pub fn from_response_parts(status: u16, headers: &HeaderMap, body: &[u8]) -> Self {
-        let mut error = Self::from_parts(status, headers, &crate::client::parse_error_body(body, headers));
-        error.body_was_json = serde_json::from_slice::<serde_json::Value>(body).is_ok();
-        error
+        let header_id = request_id_header(headers);
+        let Ok(value) = serde_json::from_slice::<Value>(body) else {
+            return ServiceError {
+                status,
+                code: None,
+                message: snippet(body),
+                request_id: header_id,
+                body_was_json: false,
+                earlier_attempts: Vec::new(),
+            };
+        };
+        let (code, message) = find_code_and_message(&value, 0).unwrap_or((None, None));
+        ServiceError {
+            status,
+            code: code.filter(|c| !c.is_empty()).map(|c| ErrorCode::parse(&c)),
+            message: message.unwrap_or_else(|| snippet(body)),
+            request_id: find_string(&value, &["request_id", "requestId"], 0).or(header_id),
+            body_was_json: true,
+            earlier_attempts: Vec::new(),
+        }
     }
 
-    pub(crate) fn from_parts(status: u16, headers: &HeaderMap, body: &ErrorResponse) -> Self {
-        let body_was_json = headers.get(MARKER_HEADER).is_none_or(|v| v != MARK_NOT_JSON);
-        let (attempts, earlier_failures) = attempts_header(headers);
-        ServiceError {
-            attempts,
-            earlier_failures,
-            status,
-            code: body
-                .error_code
-                .as_deref()
-                .filter(|c| !c.is_empty())
-                .map(ErrorCode::parse),
-            message: body.error_msg.clone().unwrap_or_default(),
-            request_id: body.request_id.clone().or_else(|| request_id_header(headers)),
-            body_was_json,
-        }
+    /// Attempts made (more than one when the call was retried).
+    pub fn attempts(&self) -> u32 {
+        self.earlier_attempts.len() as u32 + 1
     }
 
     /// Whether the service said the meeting does not exist.
@@ -251,6 +351,11 @@ impl ServiceError {
             )
     }
 
+    /// Whether the service rejected the token the call carried (so a new one may succeed).
+    pub fn is_token_rejected(&self) -> bool {
+        self.status == 401 || self.code.as_ref().is_some_and(ErrorCode::is_token_invalid)
+    }
+
     /// Whether the service asked the caller to slow down.
     pub fn is_rate_limited(&self) -> bool {
         self.status == 429 || matches!(self.code, Some(ErrorCode::FlowControl))
@@ -262,20 +367,36 @@ impl ServiceError {
     }
 }
 
-/// `3; earlier attempts: HTTP 503 | HTTP 503` -> (3, [HTTP 503, HTTP 503]).
-fn attempts_header(headers: &HeaderMap) -> (u32, Vec<String>) {
-    let Some(value) = headers.get(crate::retry::ATTEMPTS_HEADER).and_then(|v| v.to_str().ok()) else {
-        return (1, Vec::new());
-    };
-    let (count, rest) = value.split_once(';').unwrap_or((value, ""));
-    let failures = rest
-        .trim()
-        .trim_start_matches("earlier attempts:")
-        .split(" | ")
-        .map(|f| f.trim().to_owned())
-        .filter(|f| !f.is_empty())
-        .collect();
-    (count.trim().parse().unwrap_or(1), failures)
+const ERROR_KEYS: &[(&str, &str)] = &[
+    ("error_code", "error_msg"),
+    ("errorCode", "errorMsg"),
+    ("code", "message"),
+];
+const MAX_DEPTH: usize = 8;
+
+fn scalar(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn find_code_and_message(value: &Value, depth: usize) -> Option<(Option<String>, Option<String>)> {
+    let map = value.as_object().filter(|_| depth < MAX_DEPTH)?;
+    for (code_key, message_key) in ERROR_KEYS {
+        if let Some(code) = map.get(*code_key).and_then(scalar) {
+            return Some((Some(code), map.get(*message_key).and_then(scalar)));
+        }
+    }
+    map.values().find_map(|child| find_code_and_message(child, depth + 1))
+}
+
+fn find_string(value: &Value, keys: &[&str], depth: usize) -> Option<String> {
+    let map = value.as_object().filter(|_| depth < MAX_DEPTH)?;
+    keys.iter()
+        .find_map(|k| map.get(*k).and_then(scalar))
+        .or_else(|| map.values().find_map(|child| find_string(child, keys, depth + 1)))
 }
 
 pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
@@ -290,6 +411,7 @@ impl Error {
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self {
             Error::Service(e) | Error::Auth(AuthError::Rejected(e)) => Some(e),
+            Error::Auth(AuthError::Failed(inner)) => inner.service_error(),
             _ => None,
         }
     }
@@ -320,6 +442,17 @@ impl Error {
         }
     }
 
+    /// The transport error behind this error, if any (also when obtaining a token failed, and
+    /// the last attempt's when retries were exhausted).
+    pub fn transport_error(&self) -> Option<&reqwest::Error> {
+        match self {
+            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::RetriesExhausted { failures } => failures.last().and_then(AttemptFailure::transport_error),
+            Error::Auth(AuthError::Failed(inner)) => inner.transport_error(),
+            _ => None,
+        }
+    }
+
     /// Whether the meeting does not exist.
     pub fn is_not_found(&self) -> bool {
         self.service_error().is_some_and(ServiceError::is_not_found)
@@ -338,51 +471,30 @@ impl Error {
     /// Whether repeating the same call later may succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Timeout(_) => true,
+            Error::Timeout(_) | Error::RetriesExhausted { .. } => true,
             Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
-            Error::Auth(AuthError::Unreachable(_)) | Error::RetriesExhausted { .. } => true,
+            Error::Auth(AuthError::Failed(inner)) => inner.is_retryable(),
             _ => self.service_error().is_some_and(ServiceError::is_retryable),
         }
     }
 
-    /// Whether the error is a timeout.
+    /// Whether the call (or the token call it needed) timed out.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout(_))
+        self.transport_error().is_some_and(reqwest::Error::is_timeout)
     }
-}
 
-/// Maps progenitor's error (what every generated `send()` returns) to [`Error`].
-impl From<progenitor_client::Error<ErrorResponse>> for Error {
-    fn from(error: progenitor_client::Error<ErrorResponse>) -> Self {
-        use progenitor_client::Error as P;
-        match error {
-            P::ErrorResponse(response) => {
-                let service = ServiceError::from_parts(response.status().as_u16(), response.headers(), &response);
-                match response.headers().get(MARKER_HEADER).and_then(|v| v.to_str().ok()) {
-                    Some(MARK_AUTH_REJECTED) => Error::Auth(AuthError::Rejected(service)),
-                    Some(MARK_AUTH_UNREACHABLE) => Error::Auth(AuthError::Unreachable(service.message)),
-                    Some(MARK_RETRIES_EXHAUSTED) => {
-                        let mut failures = service.earlier_failures;
-                        failures.push(service.message);
-                        Error::RetriesExhausted {
-                            attempts: service.attempts,
-                            failures,
-                        }
-                    }
-                    _ => Error::Service(service),
-                }
-            }
-            P::InvalidRequest(message) => invalid_builder_input(&message),
-            P::CommunicationError(e) | P::ResponseBodyError(e) | P::InvalidUpgrade(e) => transport(e),
-            P::InvalidResponsePayload(bytes, source) => Error::Decode {
-                snippet: snippet(&bytes),
-                source,
-            },
-            P::UnexpectedResponse(response) => Error::UnexpectedResponse {
-                status: response.status().as_u16(),
-                request_id: request_id_header(response.headers()),
-            },
-            P::Custom(message) => custom(message),
+    /// Whether no connection could be established (refused, unreachable host), for the call
+    /// or the token call it needed.
+    pub fn is_connect(&self) -> bool {
+        self.transport_error().is_some_and(reqwest::Error::is_connect)
+    }
+
+    /// A transport failure of a single attempt: a timeout or another transport error.
+    pub(crate) fn from_transport(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Error::Timeout(error)
+        } else {
+            Error::Transport(error)
         }
     }
 }
@@ -402,32 +514,9 @@ pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-fn transport(error: reqwest::Error) -> Error {
-    if error.is_timeout() {
-        Error::Timeout(error)
-    } else {
-        Error::Transport(error)
-    }
-}
-
-/// Errors of the hooks travel through progenitor as `Error::Custom(String)`.
-fn custom(message: String) -> Error {
-    if let Some(rest) = message.strip_prefix(INVALID_INPUT_PREFIX) {
-        let (field, reason) = rest.split_once(": ").unwrap_or(("request", rest));
-        Error::InvalidInput {
-            field: field.to_owned(),
-            reason: reason.to_owned(),
-        }
-    } else if let Some(rest) = message.strip_prefix(CONFIG_PREFIX) {
-        Error::Config(rest.to_owned())
-    } else {
-        Error::Config(message)
-    }
-}
-
 /// progenitor's builders report `X was not initialized`, `no value supplied for X` or
 /// `conversion to T for X failed`; keep the field name apart.
-fn invalid_builder_input(message: &str) -> Error {
+pub(crate) fn invalid_builder_input(message: &str) -> Error {
     let field_and_reason = if let Some(field) = message.strip_suffix(" was not initialized") {
         Some((field, "is required but was not set".to_owned()))
     } else if let Some((_, field)) = message.split_once("no value supplied for ") {
@@ -467,6 +556,7 @@ pub(crate) fn snippet(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::HeaderValue;
 
     #[test]
     fn known_and_unknown_codes_round_trip() {
@@ -491,6 +581,43 @@ mod tests {
             panic!()
         };
         assert_eq!(field, "media_types");
+    }
+
+    #[test]
+    fn error_bodies_of_every_shape_are_read() {
+        let headers = HeaderMap::new();
+        let e = ServiceError::from_response_parts(
+            400,
+            &headers,
+            br#"{"error_code":"MMC.111070005","error_msg":"CONF_DATA_NOT_FOUND"}"#,
+        );
+        assert_eq!(
+            (e.code, e.message.as_str(), e.body_was_json),
+            (Some(ErrorCode::MeetingNotFound), "CONF_DATA_NOT_FOUND", true)
+        );
+        let e = ServiceError::from_response_parts(
+            400,
+            &headers,
+            br#"{"errorCode":"USG.1","errorMsg":"m","requestId":"r1"}"#,
+        );
+        assert_eq!(
+            (e.code.as_ref().map(ErrorCode::as_str), e.request_id.as_deref()),
+            (Some("USG.1"), Some("r1"))
+        );
+        let e = ServiceError::from_response_parts(429, &headers, br#"{"error":{"code":429,"message":"slow down"}}"#);
+        assert_eq!(
+            (e.code.as_ref().map(ErrorCode::as_str), e.message.as_str()),
+            (Some("429"), "slow down")
+        );
+        let mut with_id = HeaderMap::new();
+        with_id.insert("x-request-id", HeaderValue::from_static("abc"));
+        let e = ServiceError::from_response_parts(502, &with_id, b"<html>502 Bad Gateway</html>");
+        assert_eq!(
+            (e.code, e.message.as_str(), e.request_id.as_deref(), e.body_was_json),
+            (None, "<html>502 Bad Gateway</html>", Some("abc"), false)
+        );
+        let e = ServiceError::from_response_parts(500, &headers, b"");
+        assert_eq!((e.message.as_str(), e.body_was_json), ("", false));
     }
 
     #[test]

@@ -6,6 +6,7 @@
     clippy::pedantic,
     rustdoc::all,
     unused_imports,
+    dead_code,
     deprecated
 )]
 

@@ -20,8 +20,22 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every operation returns progenitor's `Error<types::ErrorResponse>`; `?` converts it to
-//! [`Error`], which has the service's code, message and request id.
+//! Every operation's `send()` returns [`Error`] on failure: the service's code, message and
+//! request id, or the transport error as its `source()`, or the field at fault.
+//!
+//! # Layers
+//!
+//! Each module uses only modules of lower layers (checked by `scripts/module-layers.py`):
+//!
+//! 1. values: `secret`, `lenient`, `operations` (the operation table generated from the spec),
+//!    `error`;
+//! 2. mechanisms: `auth` (credentials, App ID signature), `token` (single-flight token cache),
+//!    `retry` (attempts and backoff), `validate` (requests against the spec), `outcome` (how
+//!    the hooks' failures reach `send()`), `tls`;
+//! 3. `state`: what every client handle carries;
+//! 4. `generated`: the progenitor client (never edited by hand);
+//! 5. `client`: the hooks (credentials, retries, token renewal, tracing) and the conference
+//!    handles; `config`: the builder; `simulator` (feature `simulator`).
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 
@@ -34,23 +48,33 @@ mod error;
 mod generated;
 mod lenient;
 pub mod operations;
+mod outcome;
 mod retry;
 mod secret;
+mod state;
+mod tls;
 mod token;
 mod validate;
 
-pub use auth::{AppIdCredentials, Credentials, app_id_authorization, app_id_signature};
-pub use client::ClientState;
+pub use auth::{AppIdCredentials, Credentials};
 pub use config::{ClientBuilder, DEFAULT_ENDPOINT, Region, env_vars};
-pub use error::{AuthError, Error, ErrorCode, ServiceError};
-pub use generated::{Client, ClientInfo, ResponseValue, builder, prelude, types};
+pub use error::{AttemptFailure, AuthError, Error, ErrorCode, ServiceError};
+pub use generated::{Client, ResponseValue, builder, types};
 pub use lenient::{LenientBool, LenientI32};
-pub use retry::{ATTEMPTS_HEADER, RetryConfig};
+pub use retry::RetryConfig;
 pub use secret::Secret;
-pub use validate::{check_request, spec_constraints};
+#[doc(hidden)]
+pub use state::ClientState;
 
 /// The spec the client was generated from (JSON).
 pub const OPENAPI_JSON: &str = validate::SPEC_JSON;
+
+/// For the crate's own tests and benchmarks: not part of the API.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::auth::{app_id_authorization, app_id_signature};
+    pub use crate::validate::{check_request, spec_constraints};
+}
 
 #[cfg(feature = "simulator")]
 pub mod simulator;

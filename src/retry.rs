@@ -1,15 +1,13 @@
 //! Retries decided by whether a repeat is safe (the operation's `x-meeting-retry` in the
 //! spec), with exponential backoff, jitter, `Retry-After` and a deadline over all attempts.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rand::Rng as _;
-use reqwest::header::HeaderValue;
 
+use crate::error::{AttemptFailure, request_id_header};
 use crate::operations::{OperationMeta, RetryClass};
-
-/// Response header telling how many attempts a call took, when it took more than one.
-pub const ATTEMPTS_HEADER: &str = "x-huaweicloud-meeting-attempts";
 
 /// How failed calls are retried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,23 +76,26 @@ impl RetryConfig {
     }
 }
 
-/// Why an attempt may be repeated, or `None`.
-fn retry_reason(class: RetryClass, result: &reqwest::Result<reqwest::Response>) -> Option<String> {
+/// Whether an attempt's outcome may be repeated for an operation of this class.
+fn is_retryable(class: RetryClass, result: &reqwest::Result<reqwest::Response>) -> bool {
     match result {
-        Ok(response) => {
-            let status = response.status().as_u16();
-            match (status, class) {
-                (429, _) => Some("HTTP 429".into()),
-                (502..=504, RetryClass::Idempotent) => Some(format!("HTTP {status}")),
-                _ => None,
-            }
-        }
+        Ok(response) => matches!(
+            (response.status().as_u16(), class),
+            (429, _) | (502..=504, RetryClass::Idempotent)
+        ),
         // The connection was never established: the request did not reach the service.
-        Err(e) if e.is_connect() => Some(format!("connection failed: {}", crate::error::chain(e))),
-        Err(e) if class == RetryClass::Idempotent && (e.is_timeout() || e.is_request() || e.is_body()) => {
-            Some(format!("transport error: {}", crate::error::chain(e)))
-        }
-        Err(_) => None,
+        Err(e) if e.is_connect() => true,
+        Err(e) => class == RetryClass::Idempotent && (e.is_timeout() || e.is_request() || e.is_body()),
+    }
+}
+
+fn failure_of(result: reqwest::Result<reqwest::Response>) -> AttemptFailure {
+    match result {
+        Ok(response) => AttemptFailure::Status {
+            status: response.status().as_u16(),
+            request_id: request_id_header(response.headers()),
+        },
+        Err(e) => AttemptFailure::Transport(Arc::new(e)),
     }
 }
 
@@ -137,6 +138,14 @@ fn ratelimit_window(value: &str) -> Option<Duration> {
     Some(Duration::from_secs(count * unit_secs))
 }
 
+/// What the attempts of a call came to.
+pub(crate) struct Sent {
+    /// The last attempt's response (any status) or transport error.
+    pub(crate) last: reqwest::Result<reqwest::Response>,
+    /// Why the earlier attempts failed, in order.
+    pub(crate) earlier: Vec<AttemptFailure>,
+}
+
 /// Sends a copy of `request` (one per attempt; the original stays with the caller for a
 /// replay after a token renewal), repeating while the failure is retryable for this operation.
 pub(crate) async fn send_with_retries(
@@ -144,61 +153,27 @@ pub(crate) async fn send_with_retries(
     config: &RetryConfig,
     meta: &OperationMeta,
     request: &reqwest::Request,
-) -> reqwest::Result<reqwest::Response> {
+) -> Sent {
     let started = Instant::now();
-    let mut failures: Vec<String> = Vec::new();
+    let mut earlier: Vec<AttemptFailure> = Vec::new();
     loop {
-        let attempt = failures.len() as u32 + 1;
-        let result = http
+        let attempt = earlier.len() as u32 + 1;
+        let last = http
             .execute(request.try_clone().expect("bodies are buffered JSON"))
             .await;
-        let reason = retry_reason(meta.retry, &result).filter(|_| attempt < config.max_attempts);
-        let Some(reason) = reason else {
-            return annotate(result, attempt, &failures);
-        };
-        let delay = config.backoff(attempt - 1, asked_delay(&result));
-        if started.elapsed() + delay > config.deadline {
-            tracing::debug!(operation = meta.id, attempt, %reason, "not retrying: the deadline would pass");
-            return annotate(result, attempt, &failures);
+        if attempt >= config.max_attempts || !is_retryable(meta.retry, &last) {
+            return Sent { last, earlier };
         }
-        tracing::debug!(operation = meta.id, attempt, %reason, delay_ms = delay.as_millis() as u64, "retrying");
-        failures.push(reason);
-        drop(result);
+        let delay = config.backoff(attempt - 1, asked_delay(&last));
+        if started.elapsed() + delay > config.deadline {
+            tracing::debug!(operation = meta.id, attempt, "not retrying: the deadline would pass");
+            return Sent { last, earlier };
+        }
+        let failure = failure_of(last);
+        tracing::debug!(operation = meta.id, attempt, reason = %failure, delay_ms = delay.as_millis() as u64, "retrying");
+        earlier.push(failure);
         tokio::time::sleep(delay).await;
     }
-}
-
-/// Tells the caller how many attempts were made and why the earlier ones failed. A transport
-/// error after retries becomes a response marked for `Error::RetriesExhausted`, since a
-/// `reqwest::Error` cannot carry that history.
-fn annotate(
-    result: reqwest::Result<reqwest::Response>,
-    attempts: u32,
-    failures: &[String],
-) -> reqwest::Result<reqwest::Response> {
-    let mut response = match result {
-        Err(e) if attempts > 1 => {
-            let body = crate::types::ErrorResponse {
-                error_code: None,
-                error_msg: Some(crate::error::chain(&e)),
-                request_id: None,
-            };
-            let mut headers = reqwest::header::HeaderMap::new();
-            headers.insert(
-                crate::error::MARKER_HEADER,
-                HeaderValue::from_static(crate::error::MARK_RETRIES_EXHAUSTED),
-            );
-            crate::client::json_response(reqwest::StatusCode::SERVICE_UNAVAILABLE, headers, &body)
-        }
-        other => other?,
-    };
-    if attempts > 1 {
-        let text = format!("{attempts}; earlier attempts: {}", failures.join(" | "));
-        if let Ok(value) = HeaderValue::from_str(&text.replace(|c: char| !c.is_ascii() || c.is_ascii_control(), "?")) {
-            response.headers_mut().insert(ATTEMPTS_HEADER, value);
-        }
-    }
-    Ok(response)
 }
 
 #[cfg(test)]

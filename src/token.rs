@@ -8,6 +8,8 @@ use futures::FutureExt as _;
 use futures::future::{BoxFuture, Shared};
 use reqwest::header::HeaderValue;
 
+use crate::error::AuthError;
+
 /// A token and when to renew it.
 #[derive(Debug)]
 pub(crate) struct Token {
@@ -34,8 +36,8 @@ impl Token {
     }
 }
 
-/// Why a fetch failed; shared by every caller that waited for it.
-pub(crate) type FetchResult = Result<Arc<Token>, Arc<crate::client::AuthFailure>>;
+/// A token, or why it could not be obtained (shared by every caller that waited for it).
+pub(crate) type FetchResult = Result<Arc<Token>, AuthError>;
 type InFlight = Shared<BoxFuture<'static, FetchResult>>;
 
 #[derive(Default)]

@@ -162,7 +162,8 @@ pub(crate) fn check(op: &OperationMeta, request: &reqwest::Request) -> Result<()
 /// every request before sending it): path, query pairs, headers and JSON body.
 ///
 /// ```
-/// use huaweicloud_meeting::{Error, check_request};
+/// use huaweicloud_meeting::Error;
+/// use huaweicloud_meeting::testing::check_request;
 /// let headers = http::HeaderMap::new();
 /// let query = [("conferenceID".to_owned(), "914087436".to_owned()), ("type".to_owned(), "7".to_owned())];
 /// let error = check_request("cancel_meeting", "/v1/mmc/management/conferences", &query, &headers, None).unwrap_err();

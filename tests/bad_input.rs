@@ -9,10 +9,11 @@
 use std::collections::BTreeSet;
 
 use huaweicloud_meeting::simulator::Simulator;
+use huaweicloud_meeting::testing::{check_request, spec_constraints};
 use huaweicloud_meeting::types::{
     self, AppAuthInfoV2, AuthReqDtov1, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest,
 };
-use huaweicloud_meeting::{Client, Error, OPENAPI_JSON, spec_constraints};
+use huaweicloud_meeting::{Client, Error, OPENAPI_JSON};
 use serde_json::{Map, Value, json};
 
 /// What happened to a broken request.
@@ -35,10 +36,10 @@ fn param<T: serde::de::DeserializeOwned>(params: &Map<String, Value>, name: &str
     params.get(name).cloned().map(typed).transpose()
 }
 
-async fn finish<T>(result: Result<T, progenitor_client::Error<types::ErrorResponse>>) -> Outcome {
+async fn finish<T>(result: Result<T, Error>) -> Outcome {
     match result {
         Ok(_) => Outcome::Sent,
-        Err(e) => match Error::from(e) {
+        Err(e) => match e {
             e @ (Error::InvalidInput { .. } | Error::Config(_)) => Outcome::Refused(e),
             _ => Outcome::Sent,
         },
@@ -173,7 +174,7 @@ fn finish_auth<T: serde::de::DeserializeOwned>(
     typed::<T>(body.clone())?;
     let bytes = serde_json::to_vec(&body).unwrap();
     Ok(
-        match huaweicloud_meeting::check_request(operation, path, &[], &http::HeaderMap::new(), Some(&bytes)) {
+        match check_request(operation, path, &[], &http::HeaderMap::new(), Some(&bytes)) {
             Ok(()) => Outcome::Sent,
             Err(e) => Outcome::Refused(e),
         },

@@ -33,14 +33,12 @@ async fn answering(status: u16, content_type: &'static str, body: &'static str) 
 
 async fn error_for(status: u16, content_type: &'static str, body: &'static str) -> Error {
     let client = answering(status, content_type, body).await;
-    Error::from(
-        client
-            .cancel_meeting()
-            .conference_id("914087436")
-            .send()
-            .await
-            .unwrap_err(),
-    )
+    client
+        .cancel_meeting()
+        .conference_id("914087436")
+        .send()
+        .await
+        .unwrap_err()
 }
 
 #[tokio::test]
@@ -151,7 +149,7 @@ async fn malformed_success_body_is_a_decode_error() {
     let sim = Simulator::start().await.unwrap();
     let client = sim.client_builder().build().unwrap();
     sim.inject("search_meetings", Fault::MalformedBody);
-    let e = Error::from(client.search_meetings().send().await.unwrap_err());
+    let e = client.search_meetings().send().await.unwrap_err();
     assert!(
         matches!(&e, Error::Decode { snippet, .. } if snippet.starts_with("{\"conferenceID\"")),
         "{e:?}"
@@ -163,7 +161,7 @@ async fn invalid_input_names_the_field_and_nothing_is_sent() {
     let sim = Simulator::start().await.unwrap();
     let client = sim.client_builder().build().unwrap();
     let body = RestScheduleConfDto::builder().media_types("HDVideo").length(Some(10));
-    let e = Error::from(client.create_meeting().body(body).send().await.unwrap_err());
+    let e = client.create_meeting().body(body).send().await.unwrap_err();
     let Error::InvalidInput { field, reason } = &e else {
         panic!("{e:?}")
     };
@@ -171,13 +169,13 @@ async fn invalid_input_names_the_field_and_nothing_is_sent() {
     assert!(reason.contains("minimum of 15"), "{reason}");
     assert_eq!(e.to_string(), format!("invalid input: `body.length` {reason}"));
     // Missing required builder value.
-    let e = Error::from(client.cancel_meeting().send().await.unwrap_err());
+    let e = client.cancel_meeting().send().await.unwrap_err();
     assert!(
         matches!(&e, Error::InvalidInput { field, .. } if field == "conference_id"),
         "{e:?}"
     );
     // Query parameter out of range.
-    let e = Error::from(client.search_meetings().limit(501).send().await.unwrap_err());
+    let e = client.search_meetings().limit(501).send().await.unwrap_err();
     assert!(
         matches!(&e, Error::InvalidInput { field, reason } if field == "query parameter `limit`" && reason.contains("500")),
         "{e:?}"

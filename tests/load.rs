@@ -31,15 +31,7 @@ async fn run(client: &huaweicloud_meeting::Client, calls: usize) -> Vec<Result<(
             tokio::spawn(async move {
                 let mut results = Vec::with_capacity(n);
                 for _ in 0..n {
-                    results.push(
-                        client
-                            .search_corp_vmr()
-                            .limit(5)
-                            .send()
-                            .await
-                            .map(|_| ())
-                            .map_err(Into::into),
-                    );
+                    results.push(client.search_corp_vmr().limit(5).send().await.map(|_| ()));
                 }
                 results
             })

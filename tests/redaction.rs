@@ -5,11 +5,11 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use huaweicloud_meeting::Credentials;
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::types::{
     DelAttendInfo, RestAttendeeDto, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest,
 };
-use huaweicloud_meeting::{Credentials, Error};
 
 #[derive(Clone, Default)]
 struct Buffer(Arc<Mutex<Vec<u8>>>);
@@ -96,15 +96,13 @@ async fn secrets_never_appear_in_logs_debug_or_errors() {
 
     // A rejected control call and a rejected authentication: their errors must not leak either.
     let wrong = client.conference(&id, "999999");
-    let error = Error::from(
-        wrong
-            .delete_attendees()
-            .conference_id(&id)
-            .body(RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![]))
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let error = wrong
+        .delete_attendees()
+        .conference_id(&id)
+        .body(RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![]))
+        .send()
+        .await
+        .unwrap_err();
     debug += &format!("{error:?}\n{error}\n");
     let account = sim
         .client_builder()
@@ -118,7 +116,7 @@ async fn secrets_never_appear_in_logs_debug_or_errors() {
         .credentials(Credentials::account("admin@corp", "wrong-password-SECRET-3"))
         .build()
         .unwrap();
-    let error = Error::from(bad.search_meetings().send().await.unwrap_err());
+    let error = bad.search_meetings().send().await.unwrap_err();
     debug += &format!("{error:?}\n{error}\n");
 
     let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();

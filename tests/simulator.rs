@@ -4,10 +4,11 @@
 use std::process::{Command, Stdio};
 
 use huaweicloud_meeting::simulator::Simulator;
+use huaweicloud_meeting::testing::{app_id_authorization, app_id_signature};
 use huaweicloud_meeting::types::{
     CycleParams, CycleParamsCycle, RestConfConfigDto, RestScheduleConfDto, StartRequest, TokenDto,
 };
-use huaweicloud_meeting::{Client, Error, ErrorCode, app_id_authorization, app_id_signature};
+use huaweicloud_meeting::{Client, ErrorCode};
 use serde_json::{Value, json};
 
 const APP: &str = "simulator-app-id";
@@ -37,7 +38,9 @@ async fn raw_auth_with(
     body.as_object_mut()
         .unwrap()
         .extend(extra.as_object().cloned().unwrap_or_default());
-    let response = reqwest::Client::new()
+    let response = raw_http()
+        .build()
+        .unwrap()
         .post(format!("{}/v2/usg/acs/auth/appauth", sim.base_url()))
         .header("authorization", authorization)
         .json(&body)
@@ -116,7 +119,9 @@ async fn a_user_holds_at_most_64_tokens() {
     let list = |token: String| {
         let url = format!("{}/v1/usg/dcs/corp/vmr", sim.base_url());
         async move {
-            reqwest::Client::new()
+            raw_http()
+                .build()
+                .unwrap()
                 .get(url)
                 .header("X-Access-Token", token)
                 .send()
@@ -176,18 +181,16 @@ async fn meetings_go_from_scheduled_to_in_progress_to_cancelled() {
 
     // No control token before the meeting starts.
     let control = client.conference(&id, host.as_str());
-    let e = Error::from(control.create_conf_token().conference_id(&id).send().await.unwrap_err());
+    let e = control.create_conf_token().conference_id(&id).send().await.unwrap_err();
     assert_eq!(e.code(), Some(&ErrorCode::MeetingNotInProgress));
 
     // The guest password starts a meeting only with allowGuestStartConf.
-    let e = Error::from(
-        client
-            .start_meeting()
-            .body(StartRequest::builder().conference_id(&id).password(guest))
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .start_meeting()
+        .body(StartRequest::builder().conference_id(&id).password(guest))
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some(&ErrorCode::MeetingNotFoundOrAuthFailed));
     client
         .start_meeting()
@@ -202,7 +205,7 @@ async fn meetings_go_from_scheduled_to_in_progress_to_cancelled() {
     );
 
     // A meeting in progress is cancelled only with type=1.
-    let e = Error::from(client.cancel_meeting().conference_id(&id).send().await.unwrap_err());
+    let e = client.cancel_meeting().conference_id(&id).send().await.unwrap_err();
     assert_eq!(e.status(), Some(400));
     assert!(e.message().unwrap().contains("type=1"));
     client
@@ -212,14 +215,12 @@ async fn meetings_go_from_scheduled_to_in_progress_to_cancelled() {
         .send()
         .await
         .unwrap();
-    let e = Error::from(
-        client
-            .show_meeting_detail()
-            .conference_id(&id)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .show_meeting_detail()
+        .conference_id(&id)
+        .send()
+        .await
+        .unwrap_err();
     assert!(e.is_not_found(), "{e}");
     assert_eq!(e.code(), Some(&ErrorCode::MeetingNotFound));
 }
@@ -261,16 +262,14 @@ async fn removing_someone_not_in_the_meeting_is_an_error() {
             .try_into()
             .unwrap(),
     ]);
-    let e = Error::from(
-        client
-            .conference(&id, host)
-            .delete_attendees()
-            .conference_id(&id)
-            .body(body)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .conference(&id, host)
+        .delete_attendees()
+        .conference_id(&id)
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(e.status(), Some(400));
     assert!(e.message().unwrap().contains("+100"), "{e}");
 }
@@ -345,14 +344,12 @@ async fn recurring_series_are_computed_and_replaced_on_modify() {
 
     // A series longer than a year is refused.
     let too_long = series(CycleParamsCycle::Day, "2030-01-07", "2031-02-01", 1, vec![]);
-    let e = Error::from(
-        client
-            .create_recurring_meeting()
-            .body(too_long)
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .create_recurring_meeting()
+        .body(too_long)
+        .send()
+        .await
+        .unwrap_err();
     assert!(e.message().unwrap().contains("one year"), "{e}");
 }
 
@@ -364,27 +361,23 @@ async fn cloud_meeting_rooms_are_listed_assigned_and_reclaimed() {
     assert_eq!(page.count, Some(4));
     let room = page.data.unwrap()[0].id.clone().unwrap();
 
-    let e = Error::from(
-        client
-            .associate_vmr()
-            .account("mallory")
-            .account_type(1)
-            .body(vec![room.clone()])
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .associate_vmr()
+        .account("mallory")
+        .account_type(1)
+        .body(vec![room.clone()])
+        .send()
+        .await
+        .unwrap_err();
     assert_eq!(e.code(), Some(&ErrorCode::UserNotFound));
-    let e = Error::from(
-        client
-            .disassociate_vmr()
-            .account("carol")
-            .account_type(1)
-            .body(vec![room.clone()])
-            .send()
-            .await
-            .unwrap_err(),
-    );
+    let e = client
+        .disassociate_vmr()
+        .account("carol")
+        .account_type(1)
+        .body(vec![room.clone()])
+        .send()
+        .await
+        .unwrap_err();
     assert!(e.message().unwrap().contains("not assigned"), "{e}");
 
     client
@@ -427,7 +420,9 @@ async fn bad_input_is_rejected_with_the_service_codes_and_leniency_where_the_ser
             token.clone(),
         );
         async move {
-            let r = reqwest::Client::new()
+            let r = raw_http()
+                .build()
+                .unwrap()
                 .post(url)
                 .header("X-Access-Token", token)
                 .header("content-type", content_type)
@@ -476,7 +471,7 @@ async fn every_successful_response_parses_into_the_generated_types() {
     let client = sim.client_builder().build().unwrap();
     client.authenticate().await.unwrap();
     let token = sim.issued_tokens().pop().unwrap();
-    let http = reqwest::Client::new();
+    let http = raw_http().build().unwrap();
     let get = |path: String| {
         let request = http
             .get(format!("{}{path}", sim.base_url()))
@@ -577,7 +572,7 @@ async fn standalone_binary_serves_https() {
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
 
     let pem = std::fs::read(&ca).unwrap();
-    let http = reqwest::Client::builder()
+    let http = raw_http()
         .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
         .build()
         .unwrap();
@@ -651,4 +646,11 @@ async fn standalone_binary_serves_https() {
     let exit = child.wait().unwrap();
     assert!(exit.success(), "stops cleanly on interrupt: {exit:?}");
     std::fs::remove_dir_all(&dir).ok();
+}
+
+/// Plain reqwest, as a program not using this library would. The crate builds reqwest without
+/// a crypto provider of its own (it picks ring itself), so such a program installs one.
+fn raw_http() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
 }

@@ -242,47 +242,52 @@ async fn create_token_wire() {
     insta::assert_snapshot!(request.render());
 }
 
-// The seed pages' example requests, reproduced with the same inputs.
+// The seed pages' example requests, reproduced with the same inputs. The request lines and
+// JSON bodies were taken from the pages into tests/fixtures/seeds (scripts/extract-fixtures.py).
+
+/// A seed page's example request and response.
+struct Seed {
+    request_line: String,
+    request_body: serde_json::Value,
+    response_body: serde_json::Value,
+}
+
+fn seed(name: &str) -> Seed {
+    let fixture = fixture(&format!("seeds/{name}.json"));
+    Seed {
+        request_line: fixture["request_line"].as_str().expect("request_line").to_owned(),
+        request_body: fixture["request_body"].clone(),
+        response_body: fixture["response_body"].clone(),
+    }
+}
+
+fn fixture(name: &str) -> serde_json::Value {
+    let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
 
 /// The request line sent (`METHOD path?query`) is, to the character, the seed's example.
-fn assert_request_line_is_in_seed(r: &Captured, page: &str) {
+fn assert_request_line_is_the_seeds(r: &Captured, seed: &Seed) {
     let query = r.query.as_deref().map(|q| format!("?{q}")).unwrap_or_default();
-    let line = format!("{} {}{query}", r.method, r.path);
-    assert!(
-        page.contains(&format!("{line} ")) || page.contains(&format!("{line}\n")),
-        "{line:?} is not the seed's request line"
-    );
-}
-
-fn seed(name: &str) -> String {
-    let path = format!("{}/../shared/seeds/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
-/// The JSON value that follows `marker` in a seed page.
-fn seed_json(page: &str, marker: &str) -> serde_json::Value {
-    let start = page.find(marker).unwrap_or_else(|| panic!("{marker:?} not in seed")) + marker.len();
-    let rest = &page[start..];
-    let open = rest.find(['{', '[']).unwrap();
-    let mut stream = serde_json::Deserializer::from_str(&rest[open..]).into_iter::<serde_json::Value>();
-    stream.next().unwrap().unwrap()
+    assert_eq!(format!("{} {}{query}", r.method, r.path), seed.request_line);
 }
 
 #[tokio::test]
 async fn seed_cancel_meeting() {
-    let page = seed("cancel-meeting.txt");
+    let seed = seed("cancel-meeting");
     let (client, capture) = client().await;
     client.cancel_meeting().conference_id("914087436").send().await.unwrap();
     let r = only(capture.take());
-    assert_request_line_is_in_seed(&r, &page);
+    assert_request_line_is_the_seeds(&r, &seed);
     assert!(r.body.is_empty());
     assert_eq!(r.header("x-access-token"), Some("fixed-access-token"));
 }
 
 #[tokio::test]
 async fn seed_remove_participants() {
-    let page = seed("remove-participants.txt");
-    let expected = seed_json(&page, "User-Agent: Apache-HttpClient/4.5.3 (Java/1.8.0_191)");
+    let seed = seed("remove-participants");
+    let expected = seed.request_body.clone();
     let (client, capture) = client().await;
     let body: RestBulkDelAttendReqBody = serde_json::from_value(expected.clone()).unwrap();
     client
@@ -294,7 +299,7 @@ async fn seed_remove_participants() {
         .await
         .unwrap();
     let r = capture.take().pop().unwrap();
-    assert_request_line_is_in_seed(&r, &page);
+    assert_request_line_is_the_seeds(&r, &seed);
     assert_eq!(r.json().unwrap(), expected);
     assert_eq!(r.header("x-conference-authorization"), Some("captured-control-token"));
     assert_eq!(
@@ -306,8 +311,8 @@ async fn seed_remove_participants() {
 
 #[tokio::test]
 async fn seed_reclaim_cloud_meeting_room() {
-    let page = seed("reclaim-cloud-meeting-room.txt");
-    let expected = seed_json(&page, "Host: api.meeting.huaweicloud.com");
+    let seed = seed("reclaim-cloud-meeting-room");
+    let expected = seed.request_body.clone();
     let (client, capture) = client().await;
     let ids: Vec<String> = serde_json::from_value(expected.clone()).unwrap();
     client
@@ -319,14 +324,14 @@ async fn seed_reclaim_cloud_meeting_room() {
         .await
         .unwrap();
     let r = only(capture.take());
-    assert_request_line_is_in_seed(&r, &page);
+    assert_request_line_is_the_seeds(&r, &seed);
     assert_eq!(r.json().unwrap(), expected);
 }
 
 #[tokio::test]
 async fn seed_modify_recurring_series() {
-    let page = seed("modify-recurring-meeting-series.txt");
-    let expected = seed_json(&page, "User-Agent: Apache-HttpClient/4.5.3 (Java/1.8.0_191)");
+    let seed = seed("modify-recurring-meeting-series");
+    let expected = seed.request_body.clone();
     assert_eq!(
         expected,
         json!({"mediaTypes": "HDVideo", "cycleParams": {"startDate": "2021-09-01", "endDate": "2021-09-02", "cycle": "Day", "preRemindDays": 1}})
@@ -340,37 +345,30 @@ async fn seed_modify_recurring_series() {
         .await
         .unwrap();
     let r = only(capture.take());
-    assert_request_line_is_in_seed(&r, &page);
+    assert_request_line_is_the_seeds(&r, &seed);
     assert_eq!(r.json().unwrap(), expected);
 }
 
 #[tokio::test]
 async fn seed_activate_meeting() {
-    let page = seed("activate-meeting.txt");
-    let expected = seed_json(&page, "User-Agent: Apache-HttpClient/4.5.3 (Java/1.8.0_191)");
+    let seed = seed("activate-meeting");
+    let expected = seed.request_body.clone();
     assert_eq!(expected["conferenceID"], "986030665");
     let (client, capture) = client().await;
     let body: StartRequest = serde_json::from_value(expected.clone()).unwrap();
     client.start_meeting().body(body).send().await.unwrap();
     let r = only(capture.take());
-    assert_request_line_is_in_seed(&r, &page);
+    assert_request_line_is_the_seeds(&r, &seed);
     assert_eq!(r.json().unwrap(), expected);
 }
 
 #[test]
 fn seed_example_responses_parse_into_the_generated_types() {
     use huaweicloud_meeting::types::{ConferenceInfo, ErrorResponse, StartMeetingResponse};
-    let start: StartMeetingResponse = serde_json::from_value(seed_json(
-        &seed("activate-meeting.txt"),
-        "X-Request-Id: f991eeec77df1692c74f253d765ca146",
-    ))
-    .unwrap();
+    let start: StartMeetingResponse = serde_json::from_value(seed("activate-meeting").response_body).unwrap();
     assert_eq!(start.region_ip.as_deref(), Some("100.94.23.40"));
-    let modified: Vec<ConferenceInfo> = serde_json::from_value(seed_json(
-        &seed("modify-recurring-meeting-series.txt"),
-        "X-Request-Id: 7ba6f742610c03a64262b126fb336a5d",
-    ))
-    .unwrap();
+    let modified: Vec<ConferenceInfo> =
+        serde_json::from_value(seed("modify-recurring-meeting-series").response_body).unwrap();
     assert_eq!(modified[0].conference_id.as_deref(), Some("986256843"));
     assert_eq!(modified[0].sub_confs.as_ref().map(Vec::len), Some(2));
     assert_eq!(modified[0].cycle_params.as_ref().and_then(|c| c.cycle_count), Some(0));
@@ -384,7 +382,7 @@ fn seed_example_responses_parse_into_the_generated_types() {
     assert_eq!(error.error_code.as_deref(), Some("MMC.111070005"));
 }
 
-/// Huawei's API Explorer response examples (../shared/reference/api-explorer) parse into the
+/// Huawei's API Explorer response examples (tests/fixtures/api-explorer) parse into the
 /// generated types, loosely typed values included (booleans as strings, nulls).
 #[test]
 fn api_explorer_response_examples_parse() {
@@ -392,23 +390,7 @@ fn api_explorer_response_examples_parse() {
         ConferenceInfo, QueryOrgVmrPage, RestListConfResponse, RestLoginResponse, TokenDto,
     };
     fn example(operation: &str) -> serde_json::Value {
-        let path = format!(
-            "{}/../shared/reference/api-explorer/{operation}.json",
-            env!("CARGO_MANIFEST_DIR")
-        );
-        let definition: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        let op = definition["paths"]
-            .as_object()
-            .unwrap()
-            .values()
-            .next()
-            .unwrap()
-            .as_object()
-            .unwrap()
-            .values()
-            .next()
-            .unwrap();
-        op["responses"]["200"]["examples"]["application/json"].clone()
+        fixture(&format!("api-explorer/{operation}.json"))["example"].clone()
     }
     let page: RestListConfResponse = serde_json::from_value(example("SearchMeetings")).unwrap();
     let config = page.data.as_ref().unwrap()[0].conf_config_info.as_ref().unwrap();

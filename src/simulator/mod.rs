@@ -36,7 +36,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
-use crate::{ClientBuilder, Credentials};
+use crate::auth::Credentials;
+use crate::config::ClientBuilder;
 
 pub use service::DEFAULT_ROOMS;
 
@@ -174,8 +175,9 @@ impl SimulatorBuilder {
         let handle = axum_server::Handle::new();
         let (scheme, ca_pem) = if self.tls {
             let (ca_pem, cert_pem, key_pem) = generate_certificates().map_err(std::io::Error::other)?;
-            let config =
-                axum_server::tls_rustls::RustlsConfig::from_pem(cert_pem.into_bytes(), key_pem.into_bytes()).await?;
+            let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(
+                server_tls_config(&cert_pem, &key_pem).map_err(std::io::Error::other)?,
+            ));
             let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle.clone());
             tokio::spawn(server.serve(app.into_make_service()));
             ("https", Some(ca_pem))
@@ -194,6 +196,25 @@ impl SimulatorBuilder {
             handle,
         })
     }
+}
+
+/// The server's TLS configuration, with ring as its cryptography whatever provider the process
+/// installed (the simulator must start the same way in every program).
+fn server_tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| format!("simulator certificate: {e}"))?;
+    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| format!("simulator key: {e}"))?;
+    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| e.to_string())?;
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(config)
 }
 
 struct Shared {
@@ -255,7 +276,7 @@ impl Simulator {
     /// A client builder pointed at this simulator, trusting its certificate and using its
     /// App ID credentials (as the enterprise's default administrator).
     pub fn client_builder(&self) -> ClientBuilder {
-        let mut builder = crate::Client::builder()
+        let mut builder = crate::generated::Client::builder()
             .endpoint(self.base_url.clone())
             .credentials(Credentials::app_id(self.app_id.clone(), self.app_key.clone()));
         if let Some(pem) = &self.ca_pem {
@@ -394,9 +415,9 @@ async fn dispatch(
     let mut drop_connection = false;
     let mut malformed = false;
     let response = match fault {
-        Some(Fault::Status(status)) => Some(service::error(status, "SIM.FAULT", "injected fault", uri.path())),
+        Some(Fault::Status(status)) => Some(service::error(status, "SIM.FAULT", "injected fault", operation)),
         Some(Fault::RateLimited { retry_after_secs }) => {
-            let mut r = service::error(429, "100000429", "flow control", uri.path());
+            let mut r = service::error(429, "100000429", "flow control", operation);
             r.headers_mut().insert("retry-after", retry_after_secs.into());
             r.headers_mut().insert(
                 "x-apig-ratelimit-api",

@@ -14,7 +14,7 @@ use rand::distr::Alphanumeric;
 use serde_json::{Value, json};
 
 use super::SimulatorBuilder;
-use crate::operations::{OperationMeta, operations};
+use crate::operations::{ErrorFormat, OperationMeta, Scheme, operations, scheme};
 use crate::types::{AppAuthInfoV2, AuthReqDtov1, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest};
 
 /// Cloud meeting rooms of a new enterprise.
@@ -119,19 +119,23 @@ fn json_response(status: u16, body: &Value, request_id: &str) -> Response {
     with_common_headers(response, request_id)
 }
 
-fn error_with_id(status: u16, code: &str, message: &str, path: &str, request_id: &str) -> Response {
-    // USG (authentication, enterprise) errors also carry the request id in the body.
-    let body = if path.contains("/usg/") {
-        json!({"error_code": code, "error_msg": message, "request_id": request_id})
-    } else {
-        json!({"error_code": code, "error_msg": message})
+/// The error body format of the operation (the spec's `x-meeting-error-format`); the API
+/// gateway's own errors (no operation) have the meeting-management format.
+fn error_format(op: Option<&OperationMeta>) -> ErrorFormat {
+    op.map_or(ErrorFormat::Mmc, |op| op.error_format)
+}
+
+fn error_with_id(status: u16, code: &str, message: &str, format: ErrorFormat, request_id: &str) -> Response {
+    let body = match format {
+        ErrorFormat::Usg => json!({"error_code": code, "error_msg": message, "request_id": request_id}),
+        _ => json!({"error_code": code, "error_msg": message}),
     };
     json_response(status, &body, request_id)
 }
 
-/// An error response as the service writes it.
-pub(crate) fn error(status: u16, code: &str, message: &str, path: &str) -> Response {
-    error_with_id(status, code, message, path, &request_id())
+/// An error response as the service writes it for this operation.
+pub(crate) fn error(status: u16, code: &str, message: &str, op: Option<&OperationMeta>) -> Response {
+    error_with_id(status, code, message, error_format(op), &request_id())
 }
 
 struct AccessToken {
@@ -271,10 +275,9 @@ impl Service {
             )),
             Some(op) => self.authorized(op, query, headers).and_then(|user| {
                 crate::validate::check_parts(op, path, query, headers, Some(body)).map_err(|v| {
-                    let code = if path.contains("/usg/") {
-                        "USG.000000001"
-                    } else {
-                        "MMC.111070001"
+                    let code = match op.error_format {
+                        ErrorFormat::Usg => "USG.000000001",
+                        _ => "MMC.111070001",
                     };
                     fail(400, code, format!("{} {}", v.field, v.reason))
                 })?;
@@ -291,7 +294,7 @@ impl Service {
                 );
                 with_common_headers(response, &request_id)
             }
-            Err(f) => error_with_id(f.status, f.code, &f.message, path, &request_id),
+            Err(f) => error_with_id(f.status, f.code, &f.message, error_format(op), &request_id),
         }
     }
 
@@ -304,7 +307,7 @@ impl Service {
     ) -> Result<String, Failure> {
         let now = Instant::now();
         match op.security.first().copied() {
-            Some("accessToken") => {
+            Some(Scheme::AccessToken) => {
                 let token = header(headers, "x-access-token")
                     .ok_or_else(|| fail(401, "USG.000000004", "X-Access-Token is missing"))?;
                 match self.tokens.get(&token) {
@@ -312,10 +315,11 @@ impl Service {
                     _ => Err(fail(401, "USG.000000004", "The token is invalid or has expired")),
                 }
             }
-            Some("conferenceToken") => {
+            Some(Scheme::ConferenceToken) => {
                 let token = header(headers, "x-conference-authorization")
                     .ok_or_else(|| fail(401, "MMC.118000001", "X-Conference-Authorization is missing"))?;
-                let conference_id = param(query, "conferenceID").unwrap_or_default();
+                let parameter = scheme(Scheme::ConferenceToken).conference_parameter.unwrap_or_default();
+                let conference_id = param(query, parameter).unwrap_or_default();
                 match self.conference_tokens.get(&token) {
                     Some((id, expires)) if *expires > now && *id == conference_id => Ok(ADMIN.into()),
                     _ => Err(fail(
@@ -415,7 +419,7 @@ impl Service {
                 "corpId is only allowed in multi-tenant mode",
             ));
         }
-        let expected = crate::app_id_signature(
+        let expected = crate::auth::app_id_signature(
             &auth.app_id,
             &self.app_key,
             None,

@@ -1,0 +1,95 @@
+//! What every `Client` handle carries (progenitor's "inner type"): the configuration and
+//! caches shared by all handles of one client, and the scope of this handle.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex};
+
+use reqwest::header::HeaderValue;
+
+use crate::auth::Credentials;
+use crate::retry::RetryConfig;
+use crate::secret::Secret;
+use crate::token::TokenCache;
+
+/// The state behind a [`Client`](crate::Client); made by
+/// [`ClientBuilder`](crate::ClientBuilder), never by hand.
+#[derive(Clone)]
+#[doc(hidden)]
+pub struct ClientState {
+    pub(crate) shared: Arc<Shared>,
+    pub(crate) scope: Scope,
+}
+
+impl fmt::Debug for ClientState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientState")
+            .field("credentials", &self.shared.credentials)
+            .field("conference", &self.scope.conference.as_ref().map(|c| &c.conference_id))
+            .finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Shared {
+    pub(crate) credentials: Option<Credentials>,
+    /// The header value of a fixed access token, made once.
+    pub(crate) fixed_token: Option<HeaderValue>,
+    pub(crate) validate: bool,
+    pub(crate) retry: RetryConfig,
+    pub(crate) access_token: TokenCache,
+    pub(crate) conferences: Mutex<HashMap<String, Arc<ConferenceSession>>>,
+}
+
+/// What one handle may do beyond the shared credentials.
+#[derive(Clone, Default)]
+pub(crate) struct Scope {
+    /// The meeting of a `client.conference(..)` handle.
+    pub(crate) conference: Option<Arc<ConferenceSession>>,
+    /// `Authorization` for create_app_id_token / create_token, set by the token fetch.
+    pub(crate) authorization: Option<HeaderValue>,
+}
+
+/// A meeting's host password and its cached meeting-control token.
+pub(crate) struct ConferenceSession {
+    pub(crate) conference_id: String,
+    pub(crate) host_password: Secret,
+    pub(crate) token: TokenCache,
+}
+
+impl ConferenceSession {
+    pub(crate) fn new(conference_id: &str, host_password: &Secret) -> Arc<Self> {
+        Arc::new(ConferenceSession {
+            conference_id: conference_id.to_owned(),
+            host_password: host_password.clone(),
+            token: TokenCache::default(),
+        })
+    }
+}
+
+impl ClientState {
+    pub(crate) fn new(credentials: Option<Credentials>, retry: RetryConfig, validate: bool) -> Result<Self, String> {
+        let fixed_token = match &credentials {
+            Some(Credentials::AccessToken(token)) => Some(sensitive(token.expose())?),
+            _ => None,
+        };
+        Ok(ClientState {
+            shared: Arc::new(Shared {
+                credentials,
+                fixed_token,
+                validate,
+                retry,
+                access_token: TokenCache::default(),
+                conferences: Mutex::new(HashMap::new()),
+            }),
+            scope: Scope::default(),
+        })
+    }
+}
+
+/// A header value marked sensitive (reqwest's Debug hides it).
+pub(crate) fn sensitive(value: &str) -> Result<HeaderValue, String> {
+    let mut value = HeaderValue::from_str(value)
+        .map_err(|_| "a credential contains characters not allowed in a header".to_owned())?;
+    value.set_sensitive(true);
+    Ok(value)
+}
