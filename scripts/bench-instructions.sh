@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is needed (apt-get install valgrind)"; exit 1; }
-cargo bench --bench overhead --all-features --no-run --quiet
+cargo bench --bench overhead --no-run --quiet
 bench=$(ls -t target/release/deps/overhead-* | grep -v '\.d$' | head -1)
 count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" --profile "$1" "$2" "$3" 2>&1 | awk '/Collected/ { print $4 }'; }
 echo "| request | raw reqwest | library (ratio) | unchecked (ratio) |"

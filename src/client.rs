@@ -309,7 +309,7 @@ impl Client {
             let used = self.authorize(meta, &mut request).await.map_err(Error::Auth)?;
             let Sent { last, earlier } =
                 send_with_retries(&self.client, &self.inner.shared.retry, meta, &request).await;
-            let mut response = match last {
+            let response = match last {
                 Ok(response) => response,
                 Err(e) if earlier.is_empty() => return Err(Error::from_transport(e)),
                 Err(e) => {
@@ -318,12 +318,32 @@ impl Client {
                     return Err(Error::RetriesExhausted { failures });
                 }
             };
-            if response.status().as_u16() < 400 {
-                return Ok(response);
+            let status = response.status();
+            if !self.inner.shared.is_own_origin(response.url()) {
+                // Only a caller-supplied HTTP client follows redirects.
+                return Err(Error::Redirected {
+                    status: status.as_u16(),
+                    location: Some(response.url().to_string()),
+                });
             }
-            let status = response.status().as_u16();
-            let headers = std::mem::take(response.headers_mut());
-            let body = response.bytes().await.map_err(Error::from_transport)?;
+            if status.is_redirection() {
+                return Err(Error::Redirected {
+                    status: status.as_u16(),
+                    location: response
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                });
+            }
+            let (headers, body, version) = read_capped(response, self.inner.shared.max_response_body).await?;
+            if status.as_u16() < 400 {
+                let mut rebuilt = http::Response::new(body);
+                *rebuilt.status_mut() = status;
+                *rebuilt.headers_mut() = headers;
+                *rebuilt.version_mut() = version;
+                return Ok(reqwest::Response::from(rebuilt));
+            }
+            let status = status.as_u16();
             let mut error = ServiceError::from_response_parts(status, &headers, &body);
             error.earlier_attempts = earlier;
             if error.is_token_rejected() && !renewed {
@@ -344,6 +364,44 @@ impl Client {
     }
 }
 
+/// The headers, body and version of a response, reading at most `limit` bytes of the body:
+/// a larger (declared or actual) body is an error, and the response, so its connection, is
+/// dropped unread.
+async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<(http::HeaderMap, bytes::Bytes, http::Version), Error> {
+    let too_large = |status: reqwest::StatusCode| Error::ResponseTooLarge {
+        status: status.as_u16(),
+        limit,
+    };
+    let status = response.status();
+    if response
+        .content_length()
+        .is_some_and(|declared| declared > limit as u64)
+    {
+        return Err(too_large(status));
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let version = response.version();
+    let mut chunks: Vec<bytes::Bytes> = Vec::new();
+    let mut read = 0usize;
+    while let Some(chunk) = response.chunk().await.map_err(Error::from_transport)? {
+        read += chunk.len();
+        if read > limit {
+            return Err(too_large(status));
+        }
+        chunks.push(chunk);
+    }
+    // Most bodies arrive in one chunk: no copy then.
+    let body = match chunks.len() {
+        0 => bytes::Bytes::new(),
+        1 => chunks.pop().expect("one chunk"),
+        _ => chunks.concat().into(),
+    };
+    Ok((headers, body, version))
+}
+
 impl ClientHooks<ClientState> for Client {
     async fn pre<E>(
         &self,
@@ -359,6 +417,13 @@ impl ClientHooks<ClientState> for Client {
                     reason: v.reason,
                 })
             })?;
+        }
+        if !self.inner.shared.is_own_origin(request.url()) {
+            return Err(outcome::fail_pre(Error::Config(format!(
+                "{} would go to {}, outside the client's endpoint",
+                meta.id,
+                request.url()
+            ))));
         }
         self.check_scope(meta, request).map_err(outcome::fail_pre)?;
         Ok(())

@@ -6,7 +6,7 @@ use crate::auth::Credentials;
 use crate::error::Error;
 use crate::generated::Client;
 use crate::retry::RetryConfig;
-use crate::state::ClientState;
+use crate::state::{ClientState, Settings};
 
 /// The default endpoint (cn-north-4).
 pub const DEFAULT_ENDPOINT: &str = "https://api.meeting.huaweicloud.com";
@@ -56,7 +56,12 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     retry: RetryConfig,
     validate_requests: bool,
+    max_response_body: usize,
 }
+
+/// The default cap of a response body: far above any answer the API documents (a page of
+/// meetings is tens of kilobytes).
+pub const DEFAULT_MAX_RESPONSE_BODY: usize = 32 * 1024 * 1024;
 
 impl Default for ClientBuilder {
     fn default() -> Self {
@@ -70,6 +75,7 @@ impl Default for ClientBuilder {
             http_client: None,
             retry: RetryConfig::default(),
             validate_requests: true,
+            max_response_body: DEFAULT_MAX_RESPONSE_BODY,
         }
     }
 }
@@ -134,8 +140,23 @@ impl ClientBuilder {
         self
     }
 
+    /// The most bytes of a response body the client reads (default 32 MiB, see
+    /// [`DEFAULT_MAX_RESPONSE_BODY`]). A larger or endless body fails the call with
+    /// [`Error::ResponseTooLarge`] after reading at most this much; the connection is dropped.
+    pub fn max_response_body(mut self, bytes: usize) -> Self {
+        self.max_response_body = bytes;
+        self
+    }
+
     /// Uses this reqwest client as is (timeouts, TLS roots and user agent of this builder
     /// are then not applied).
+    ///
+    /// Build it with `.redirect(reqwest::redirect::Policy::none())`: reqwest follows
+    /// redirects by default and would carry the client's credential headers (access token,
+    /// host password) to wherever the redirect points. The client still refuses any answer
+    /// that came from another origin ([`Error::Redirected`]), but by then the request was
+    /// sent. With the default features reqwest has no crypto provider of its own: install
+    /// one first (`rustls::crypto::ring::default_provider().install_default()`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -204,6 +225,14 @@ impl ClientBuilder {
     }
 
     /// Builds the client. Fails on a malformed or non-https endpoint or a bad certificate.
+    ///
+    /// This is the only way to make a [`Client`]: progenitor's `Client::new` and
+    /// `Client::new_with_client` are crate-private, so the client's credentials can only ever
+    /// go to the endpoint checked here.
+    ///
+    /// ```compile_fail
+    /// let forged = huaweicloud_meeting::Client::new_with_client("http://127.0.0.2:1", reqwest::Client::new(), todo!());
+    /// ```
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = checked_endpoint(&self.endpoint)?;
         let http = match self.http_client {
@@ -212,12 +241,21 @@ impl ClientBuilder {
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .user_agent(self.user_agent)
+                // The service never redirects; a redirect would carry credentials elsewhere.
+                .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let state = ClientState::new(self.credentials, self.retry, self.validate_requests)
-            .map_err(|e| Error::Config(format!("access token: {e}")))?;
-        Ok(Client::new_with_client(&endpoint, http, state))
+        let base = endpoint.as_str().trim_end_matches('/').to_owned();
+        let state = ClientState::new(Settings {
+            endpoint,
+            credentials: self.credentials,
+            retry: self.retry,
+            validate: self.validate_requests,
+            max_response_body: self.max_response_body,
+        })
+        .map_err(|e| Error::Config(format!("access token: {e}")))?;
+        Ok(Client::new_with_client(&base, http, state))
     }
 }
 
@@ -227,7 +265,7 @@ impl From<crate::auth::AppIdCredentials> for Credentials {
     }
 }
 
-fn checked_endpoint(endpoint: &str) -> Result<String, Error> {
+fn checked_endpoint(endpoint: &str) -> Result<url::Url, Error> {
     let url =
         reqwest::Url::parse(endpoint).map_err(|e| Error::Config(format!("endpoint {endpoint:?} is not a URL: {e}")))?;
     let loopback = match url.host() {
@@ -250,7 +288,7 @@ fn checked_endpoint(endpoint: &str) -> Result<String, Error> {
             )));
         }
     }
-    Ok(url.as_str().trim_end_matches('/').to_owned())
+    Ok(url)
 }
 
 impl Client {
@@ -313,7 +351,10 @@ mod tests {
 
     #[test]
     fn endpoints_must_be_https_except_on_loopback() {
-        assert_eq!(checked_endpoint("https://example.com/").unwrap(), "https://example.com");
+        assert_eq!(
+            checked_endpoint("https://example.com/").unwrap().as_str(),
+            "https://example.com/"
+        );
         assert!(checked_endpoint("http://127.0.0.1:8080").is_ok());
         assert!(checked_endpoint("http://[::1]:8080").is_ok());
         assert!(checked_endpoint("http://localhost:8080").is_ok());

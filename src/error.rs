@@ -17,6 +17,9 @@ use serde_json::Value;
 /// | [`Service`](Error::Service) | the service answered with an error status (4xx/5xx) | look at [`code()`](Error::code) and [`message()`](Error::message); quote [`request_id()`](Error::request_id) to Huawei support; [`is_retryable()`](Error::is_retryable) says whether a repeat may succeed |
 /// | [`Auth`](Error::Auth) | no access or meeting-control token could be obtained: credentials or host password rejected, or the token call failed | check the credentials (rejected), or the network ([`is_timeout()`](Error::is_timeout), [`is_connect()`](Error::is_connect)) |
 /// | [`InvalidInput`](Error::InvalidInput) | a request value breaks a rule of the API; **nothing was sent** | fix the named field |
+/// | [`Tls`](Error::Tls) | the TLS handshake failed: untrusted, expired or mismatched certificate (never retried: it cannot succeed) | trust the right CA (`ClientBuilder::add_root_certificate_pem`) or fix the endpoint |
+/// | [`Redirected`](Error::Redirected) | the endpoint answered with a redirect (Huawei's API never does); nothing was sent to the other location | check the endpoint: it is not the service, or something in the path is rewriting it |
+/// | [`ResponseTooLarge`](Error::ResponseTooLarge) | the answer's body exceeds the client's cap (`ClientBuilder::max_response_body`); at most the cap was read and the connection was dropped | check the endpoint; raise the cap only if a real answer needs it |
 /// | [`Timeout`](Error::Timeout) | one attempt timed out (the call was not retried: it is not safe to repeat) | the call may or may not have taken effect: check before repeating |
 /// | [`Transport`](Error::Transport) | the request could not be sent or the answer not read, without retries | see the `reqwest::Error` source; for an unsafe call, check before repeating |
 /// | [`RetriesExhausted`](Error::RetriesExhausted) | every attempt of a retried call failed without an answer | the network or the endpoint is down; [`failures`](Error::RetriesExhausted::failures) has each attempt |
@@ -39,6 +42,25 @@ pub enum Error {
     },
     /// The one attempt of the call timed out.
     Timeout(reqwest::Error),
+    /// The TLS handshake failed (certificate not trusted, expired or for another name).
+    Tls(reqwest::Error),
+    /// The endpoint answered with a redirect, or (with a caller-supplied HTTP client that
+    /// follows redirects) the answer came from another origin. Huawei's API never redirects;
+    /// credentials are never sent to the other location by the client's own HTTP client.
+    Redirected {
+        /// HTTP status of the redirect (or of the answer from the other origin).
+        status: u16,
+        /// Where the endpoint pointed (the `Location` header, or the other origin's URL).
+        location: Option<String>,
+    },
+    /// The answer's body is larger than the client's cap; the connection was dropped after
+    /// reading at most the cap.
+    ResponseTooLarge {
+        /// HTTP status of the answer.
+        status: u16,
+        /// The cap in bytes (`ClientBuilder::max_response_body`).
+        limit: usize,
+    },
     /// The request could not be sent or the response not received.
     Transport(reqwest::Error),
     /// Every attempt of a retried call failed without an answer from the service.
@@ -71,6 +93,16 @@ impl fmt::Display for Error {
             Error::Auth(e) => write!(f, "authentication failed: {e}"),
             Error::InvalidInput { field, reason } => write!(f, "invalid input: `{field}` {reason}"),
             Error::Timeout(e) => write!(f, "timed out: {}", chain(e)),
+            Error::Tls(e) => write!(f, "TLS handshake failed (certificate): {}", chain(e)),
+            Error::Redirected { status, location } => write!(
+                f,
+                "the endpoint redirected (HTTP {status}) to {}; not followed: the service never redirects",
+                location.as_deref().unwrap_or("(no Location)")
+            ),
+            Error::ResponseTooLarge { status, limit } => write!(
+                f,
+                "the response body (HTTP {status}) exceeds the client's limit of {limit} bytes; connection dropped"
+            ),
             Error::Transport(e) => write!(f, "transport error: {}", chain(e)),
             Error::RetriesExhausted { failures } => {
                 write!(f, "{} attempts failed: ", failures.len())?;
@@ -419,7 +451,9 @@ impl Error {
     /// HTTP status of the service's answer.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::UnexpectedResponse { status, .. } => Some(*status),
+            Error::UnexpectedResponse { status, .. }
+            | Error::Redirected { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => self.service_error().map(|e| e.status),
         }
     }
@@ -446,7 +480,7 @@ impl Error {
     /// the last attempt's when retries were exhausted).
     pub fn transport_error(&self) -> Option<&reqwest::Error> {
         match self {
-            Error::Timeout(e) | Error::Transport(e) => Some(e),
+            Error::Timeout(e) | Error::Transport(e) | Error::Tls(e) => Some(e),
             Error::RetriesExhausted { failures } => failures.last().and_then(AttemptFailure::transport_error),
             Error::Auth(AuthError::Failed(inner)) => inner.transport_error(),
             _ => None,
@@ -489,14 +523,55 @@ impl Error {
         self.transport_error().is_some_and(reqwest::Error::is_connect)
     }
 
-    /// A transport failure of a single attempt: a timeout or another transport error.
+    /// Whether the TLS handshake failed (for the call or the token call it needed).
+    pub fn is_tls(&self) -> bool {
+        match self {
+            Error::Tls(_) => true,
+            Error::Auth(AuthError::Failed(inner)) => inner.is_tls(),
+            _ => false,
+        }
+    }
+
+    /// A transport failure of a single attempt: a timeout, a TLS handshake failure or another
+    /// transport error.
     pub(crate) fn from_transport(error: reqwest::Error) -> Self {
         if error.is_timeout() {
             Error::Timeout(error)
+        } else if is_tls_handshake_failure(&error) {
+            Error::Tls(error)
         } else {
             Error::Transport(error)
         }
     }
+}
+
+/// Whether a transport error is a failed TLS handshake (a certificate the client does not
+/// trust, an expired one, one for another name...), which no repeat can fix. rustls's error
+/// sits inside an `io::Error` in the chain (`get_ref`, not `source`).
+pub(crate) fn is_tls_handshake_failure(error: &reqwest::Error) -> bool {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = current {
+        if is_tls_error(e) {
+            return true;
+        }
+        current = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
+}
+
+#[cfg(feature = "rustls")]
+fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
+    error.downcast_ref::<rustls::Error>().is_some()
+}
+
+#[cfg(not(feature = "rustls"))]
+fn is_tls_error(error: &(dyn std::error::Error + 'static)) -> bool {
+    // native-tls reports handshake failures as text only.
+    let text = error.to_string().to_ascii_lowercase();
+    text.contains("certificate") || text.contains("handshake")
 }
 
 /// An error and its causes, `outer: inner: innermost`.

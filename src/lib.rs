@@ -57,7 +57,7 @@ mod token;
 mod validate;
 
 pub use auth::{AppIdCredentials, Credentials};
-pub use config::{ClientBuilder, DEFAULT_ENDPOINT, Region, env_vars};
+pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars};
 pub use error::{AttemptFailure, AuthError, Error, ErrorCode, ServiceError};
 pub use generated::{Client, ResponseValue, builder, types};
 pub use lenient::{LenientBool, LenientI32};

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng as _;
 
-use crate::error::{AttemptFailure, request_id_header};
+use crate::error::{AttemptFailure, is_tls_handshake_failure, request_id_header};
 use crate::operations::{OperationMeta, RetryClass};
 
 /// How failed calls are retried.
@@ -83,6 +83,8 @@ fn is_retryable(class: RetryClass, result: &reqwest::Result<reqwest::Response>) 
             (response.status().as_u16(), class),
             (429, _) | (502..=504, RetryClass::Idempotent)
         ),
+        // A certificate the client does not trust stays untrusted.
+        Err(e) if is_tls_handshake_failure(e) => false,
         // The connection was never established: the request did not reach the service.
         Err(e) if e.is_connect() => true,
         Err(e) => class == RetryClass::Idempotent && (e.is_timeout() || e.is_request() || e.is_body()),

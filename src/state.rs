@@ -31,6 +31,11 @@ impl fmt::Debug for ClientState {
 }
 
 pub(crate) struct Shared {
+    /// The origin the client was built for: every request, and so every credential, goes
+    /// there and nowhere else.
+    pub(crate) origin: url::Origin,
+    /// The most bytes read of a response body.
+    pub(crate) max_response_body: usize,
     pub(crate) credentials: Option<Credentials>,
     /// The header value of a fixed access token, made once.
     pub(crate) fixed_token: Option<HeaderValue>,
@@ -66,14 +71,32 @@ impl ConferenceSession {
     }
 }
 
+/// How a client behaves, from its builder.
+pub(crate) struct Settings {
+    pub(crate) endpoint: url::Url,
+    pub(crate) credentials: Option<Credentials>,
+    pub(crate) retry: RetryConfig,
+    pub(crate) validate: bool,
+    pub(crate) max_response_body: usize,
+}
+
 impl ClientState {
-    pub(crate) fn new(credentials: Option<Credentials>, retry: RetryConfig, validate: bool) -> Result<Self, String> {
+    pub(crate) fn new(settings: Settings) -> Result<Self, String> {
+        let Settings {
+            endpoint,
+            credentials,
+            retry,
+            validate,
+            max_response_body,
+        } = settings;
         let fixed_token = match &credentials {
             Some(Credentials::AccessToken(token)) => Some(sensitive(token.expose())?),
             _ => None,
         };
         Ok(ClientState {
             shared: Arc::new(Shared {
+                origin: endpoint.origin(),
+                max_response_body,
                 credentials,
                 fixed_token,
                 validate,
@@ -92,4 +115,20 @@ pub(crate) fn sensitive(value: &str) -> Result<HeaderValue, String> {
         .map_err(|_| "a credential contains characters not allowed in a header".to_owned())?;
     value.set_sensitive(true);
     Ok(value)
+}
+
+impl Shared {
+    /// Whether `url` is on the client's origin (scheme, host and port), without allocating.
+    pub(crate) fn is_own_origin(&self, url: &url::Url) -> bool {
+        let url::Origin::Tuple(scheme, host, port) = &self.origin else {
+            return false;
+        };
+        let same_host = match (host, url.host()) {
+            (url::Host::Domain(own), Some(url::Host::Domain(other))) => own == other,
+            (url::Host::Ipv4(own), Some(url::Host::Ipv4(other))) => *own == other,
+            (url::Host::Ipv6(own), Some(url::Host::Ipv6(other))) => *own == other,
+            _ => false,
+        };
+        same_host && url.scheme() == scheme && url.port_or_known_default() == Some(*port)
+    }
 }

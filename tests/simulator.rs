@@ -537,6 +537,26 @@ fn quickstart_example_succeeds() {
     }
 }
 
+/// The binary's help names the environment variables that keep secrets off the command line.
+#[test]
+fn standalone_binary_takes_secrets_from_the_environment() {
+    let help = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
+        .arg("--help")
+        .env_remove("MEETING_SIMULATOR_APP_KEY")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    for variable in ["MEETING_SIMULATOR_APP_KEY", "MEETING_SIMULATOR_PASSWORD"] {
+        assert!(help.contains(variable), "--help does not name {variable}:\n{help}");
+    }
+    let missing = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
+        .args(["--app-id", "x"])
+        .env_remove("MEETING_SIMULATOR_APP_KEY")
+        .output()
+        .unwrap();
+    assert!(!missing.status.success(), "no app key anywhere is refused");
+}
+
 /// The standalone binary serves HTTPS that a plain HTTP client can use, and stops on Ctrl-C.
 #[tokio::test]
 async fn standalone_binary_serves_https() {
@@ -550,11 +570,11 @@ async fn standalone_binary_serves_https() {
             "--tls",
             "--app-id",
             "cli-app",
-            "--app-key",
-            "cli-key",
             "--member",
             "dave",
         ])
+        // The key from the environment, not the command line (visible to every user).
+        .env("MEETING_SIMULATOR_APP_KEY", "cli-key")
         .arg("--ca-out")
         .arg(&ca)
         .stdout(Stdio::piped())

@@ -2,9 +2,12 @@
 //!
 //! ```text
 //! cargo run --features simulator --bin meeting-simulator -- --listen 127.0.0.1:8443 --tls \
-//!     --app-id ID --app-key KEY [--account NAME --password PW] [--member USER_ID]... [--rooms N] \
-//!     [--ca-out FILE]
+//!     --app-id ID [--account NAME] [--member USER_ID]... [--rooms N] [--ca-out FILE]
 //! ```
+//!
+//! The app key and the account's password come from `MEETING_SIMULATOR_APP_KEY` and
+//! `MEETING_SIMULATOR_PASSWORD` (or `--app-key` / `--password`, visible to every user of the
+//! machine in the process list).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -25,14 +28,21 @@ struct Args {
     /// App ID the enterprise accepts.
     #[arg(long)]
     app_id: String,
-    /// App key of that App ID.
-    #[arg(long)]
+    /// App key of that App ID. Prefer the environment variable: a value on the command line
+    /// is visible to every user of the machine.
+    #[arg(long, env = "MEETING_SIMULATOR_APP_KEY", hide_env_values = true)]
     app_key: String,
     /// Account for account/password authentication.
     #[arg(long, requires = "password")]
     account: Option<String>,
-    /// Password of --account.
-    #[arg(long, requires = "account")]
+    /// Password of --account. Prefer the environment variable: a value on the command line
+    /// is visible to every user of the machine.
+    #[arg(
+        long,
+        requires = "account",
+        env = "MEETING_SIMULATOR_PASSWORD",
+        hide_env_values = true
+    )]
     password: Option<String>,
     /// Member of the enterprise (third-party user ID); repeatable.
     #[arg(long = "member")]

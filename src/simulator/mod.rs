@@ -64,7 +64,19 @@ pub enum Fault {
     EmptyError(u16),
     /// Expire the token the call presents (access or meeting-control) before checking it.
     ExpireToken,
+    /// Answer a redirect (status 301, 302, 303, 307 or 308) to `location`, without handling
+    /// the call (as a hostile or misconfigured endpoint would).
+    Redirect {
+        /// The redirect status.
+        status: u16,
+        /// The `Location` header.
+        location: String,
+    },
 }
+
+/// The largest request body the simulator reads; a larger one is answered 413 after reading
+/// at most this much.
+pub const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
 
 /// A call the simulator received.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,7 +183,10 @@ impl SimulatorBuilder {
             faults: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
         });
-        let app = axum::Router::new().fallback(dispatch).with_state(shared.clone());
+        let app = axum::Router::new()
+            .fallback(dispatch)
+            .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BODY))
+            .with_state(shared.clone());
         let handle = axum_server::Handle::new();
         let (scheme, ca_pem) = if self.tls {
             let (ca_pem, cert_pem, key_pem) = generate_certificates().map_err(std::io::Error::other)?;
@@ -431,6 +446,16 @@ async fn dispatch(
             "<html><body><h1>502 Bad Gateway</h1>api-gateway</body></html>",
         )),
         Some(Fault::EmptyError(status)) => Some(service::raw(status, "application/json;charset=UTF-8", "")),
+        Some(Fault::Redirect { status, location }) => {
+            let mut r = service::raw(status, "text/plain", "");
+            match axum::http::HeaderValue::from_str(&location) {
+                Ok(value) => {
+                    r.headers_mut().insert("location", value);
+                }
+                Err(_) => tracing::warn!(%location, "the redirect location is not a header value"),
+            }
+            Some(r)
+        }
         Some(Fault::Delay(delay)) => {
             tokio::time::sleep(delay).await;
             None

@@ -130,9 +130,14 @@ async fn record(State(capture): State<Capture>, method: Method, uri: Uri, header
 
 /// Starts the capture server; returns its base URL.
 pub async fn capture_server() -> (String, Capture) {
+    capture_server_on("127.0.0.1").await
+}
+
+/// Starts the capture server on this loopback address.
+pub async fn capture_server_on(ip: &str) -> (String, Capture) {
     let capture = Capture::default();
     let app = axum::Router::new().fallback(record).with_state(capture.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let listener = tokio::net::TcpListener::bind((ip, 0)).await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     (format!("http://{addr}"), capture)
