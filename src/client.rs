@@ -335,14 +335,23 @@ impl Client {
                         .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
                 });
             }
-            let (headers, body, version) = read_capped(response, self.inner.shared.max_response_body).await?;
+            let limit = self.inner.shared.max_response_body;
             if status.as_u16() < 400 {
-                let mut rebuilt = http::Response::new(body);
-                *rebuilt.status_mut() = status;
-                *rebuilt.headers_mut() = headers;
-                *rebuilt.version_mut() = version;
-                return Ok(reqwest::Response::from(rebuilt));
+                return match response.content_length() {
+                    // hyper reads no more than a declared length: the body is bounded already,
+                    // and progenitor reads it as it arrives (no copy on the hot path).
+                    Some(declared) if declared <= limit as u64 => Ok(response),
+                    _ => {
+                        let (headers, body, version) = read_capped(response, limit).await?;
+                        let mut rebuilt = http::Response::new(body);
+                        *rebuilt.status_mut() = status;
+                        *rebuilt.headers_mut() = headers;
+                        *rebuilt.version_mut() = version;
+                        Ok(reqwest::Response::from(rebuilt))
+                    }
+                };
             }
+            let (headers, body, _) = read_capped(response, limit).await?;
             let status = status.as_u16();
             let mut error = ServiceError::from_response_parts(status, &headers, &body);
             error.earlier_attempts = earlier;

@@ -11,3 +11,6 @@
 )]
 
 include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
+
+// `Client::call`, the dispatcher generated from the same spec and builders.
+include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));

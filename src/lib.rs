@@ -31,7 +31,7 @@
 //!    `error`;
 //! 2. mechanisms: `auth` (credentials, App ID signature), `token` (single-flight token cache),
 //!    `retry` (attempts and backoff), `validate` (requests against the spec), `outcome` (how
-//!    the hooks' failures reach `send()`), `tls`;
+//!    the hooks' failures reach `send()`), `dispatch` (JSON values for `Client::call`), `tls`;
 //! 3. `state`: what every client handle carries;
 //! 4. `generated`: the progenitor client (never edited by hand);
 //! 5. `client`: the hooks (credentials, retries, token renewal, tracing) and the conference
@@ -44,6 +44,7 @@
 mod auth;
 mod client;
 mod config;
+mod dispatch;
 mod error;
 mod generated;
 mod lenient;
@@ -59,7 +60,7 @@ mod validate;
 pub use auth::{AppIdCredentials, Credentials};
 pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars};
 pub use error::{AttemptFailure, AuthError, Error, ErrorCode, ServiceError};
-pub use generated::{Client, ResponseValue, builder, types};
+pub use generated::{CALLABLE_OPERATIONS, Client, ResponseValue, builder, types};
 pub use lenient::{LenientBool, LenientI32};
 pub use retry::RetryConfig;
 pub use secret::Secret;

@@ -11,3 +11,9 @@ fn generated_operation_table() {
     let table = include_str!(concat!(env!("OUT_DIR"), "/operations.rs"));
     insta::assert_snapshot!(table);
 }
+
+#[test]
+fn generated_dispatcher() {
+    let dispatcher = include_str!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
+    insta::assert_snapshot!(dispatcher);
+}

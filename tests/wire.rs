@@ -5,8 +5,7 @@ mod common;
 
 use common::{Captured, capture_server};
 use huaweicloud_meeting::types::{
-    CycleParams, CycleParamsCycle, DelAttendInfo, RestAttendeeDto, RestBulkDelAttendReqBody, RestScheduleConfDto,
-    StartRequest,
+    CycleParams, CycleParamsCycle, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest,
 };
 use huaweicloud_meeting::{Client, Credentials, RetryConfig};
 use serde_json::json;
@@ -49,197 +48,59 @@ fn series(start: &str, end: &str) -> RestScheduleConfDto {
         .unwrap()
 }
 
+/// Every operation of the spec, called through `Client::call` with the spec's example request,
+/// puts on the wire exactly its reviewed snapshot (`tests/snapshots/wire__<operation>_wire.snap`).
+/// An operation added to the spec fails here until its snapshot is reviewed.
 #[tokio::test]
-async fn cancel_meeting_wire() {
-    let (client, capture) = client().await;
-    client
-        .cancel_meeting()
-        .conference_id("914087436")
-        .type_(1)
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn delete_attendees_wire() {
-    let (client, capture) = client().await;
-    let body = RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![
-        DelAttendInfo::builder()
-            .number("+991116003815")
-            .participant_id(Some("ba9acb1e216d11eabc5165c2b91ad427".into()))
-            .try_into()
-            .unwrap(),
-    ]);
-    client
-        .conference("914083136", "host-pw")
-        .delete_attendees()
-        .conference_id("914083136")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    let requests = capture.take();
-    assert_eq!(requests.len(), 2, "control token, then the call");
-    insta::assert_snapshot!("create_conf_token_wire", requests[0].render());
-    insta::assert_snapshot!(requests[1].render());
-}
-
-#[tokio::test]
-async fn disassociate_vmr_wire() {
-    let (client, capture) = client().await;
-    client
-        .disassociate_vmr()
-        .account("example@123")
-        .account_type(0)
-        .body(vec!["ff8080816b9ec3ab016ba125aca20082".to_owned()])
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn associate_vmr_wire() {
-    let (client, capture) = client().await;
-    client
-        .associate_vmr()
-        .account("alice")
-        .account_type(1)
-        .body(vec!["5162fa32dc7e47afafeee39a72a2eec3".to_owned()])
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn update_recurring_meeting_wire() {
-    let (client, capture) = client().await;
-    client
-        .update_recurring_meeting()
-        .conference_id("914087436")
-        .body(series("2021-09-01", "2021-09-02"))
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn create_recurring_meeting_wire() {
-    let (client, capture) = client().await;
-    client
-        .create_recurring_meeting()
-        .body(series("2021-09-01", "2021-09-05"))
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn start_meeting_wire() {
-    let (client, capture) = client().await;
-    client
-        .start_meeting()
-        .body(StartRequest::builder().conference_id("986030665").password("123456"))
-        .send()
-        .await
-        .unwrap();
-    let request = only(capture.take());
-    // The password is on the wire (the service needs it) but never in Debug output.
-    assert_eq!(request.json().unwrap()["password"], "123456");
-    insta::assert_snapshot!(request.render());
-}
-
-#[tokio::test]
-async fn create_meeting_wire() {
-    let (client, capture) = client().await;
-    let body = RestScheduleConfDto::builder()
-        .subject(Some("Quarterly review".to_owned()))
-        .media_types("HDVideo")
-        .start_time(Some("2026-12-01 02:00".to_owned()))
-        .length(Some(60))
-        .attendees(vec![
-            RestAttendeeDto::builder()
-                .name(Some("Alice".into()))
-                .phone(Some("+8613800000001".into()))
-                .try_into()
-                .unwrap(),
-        ]);
-    client.create_meeting().body(body).send().await.unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn search_meetings_wire() {
-    let (client, capture) = client().await;
-    client
-        .search_meetings()
-        .offset(0)
-        .limit(50)
-        .query_all(true)
-        .search_key("review")
-        .query_conf_mode(huaweicloud_meeting::types::SearchMeetingsQueryConfMode::Aweek)
-        .sort_type(huaweicloud_meeting::types::SearchMeetingsSortType::AscStartTime)
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn show_meeting_detail_wire() {
-    let (client, capture) = client().await;
-    client
-        .show_meeting_detail()
-        .conference_id("914087436")
-        .limit(10)
-        .x_query_type(huaweicloud_meeting::types::ShowMeetingDetailXQueryType::X0)
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn search_corp_vmr_wire() {
-    let (client, capture) = client().await;
-    client
-        .search_corp_vmr()
-        .offset(0)
-        .limit(5)
-        .status(2)
-        .send()
-        .await
-        .unwrap();
-    insta::assert_snapshot!(only(capture.take()).render());
-}
-
-#[tokio::test]
-async fn create_app_id_token_wire() {
-    let credentials = Credentials::app_id("d5e1785afbe44c2588b642446652489e", "app-key").user_id("alice@ent01");
-    let (client, capture) = client_with(credentials.into()).await;
-    client.authenticate().await.unwrap();
-    let request = only(capture.take());
-    let body = request.json().unwrap();
-    assert_eq!(body["nonce"].as_str().map(str::len), Some(48));
-    assert!(body["expireTime"].as_i64().unwrap() > 1_700_000_000);
-    insta::assert_snapshot!(request.render());
-}
-
-#[tokio::test]
-async fn create_token_wire() {
-    let (client, capture) = client_with(Credentials::account("alice@corp", "password-123")).await;
-    client.authenticate().await.unwrap();
-    let request = only(capture.take());
-    assert_eq!(
-        request.header("authorization"),
-        Some("Basic YWxpY2VAY29ycDpwYXNzd29yZC0xMjM=")
-    );
-    insta::assert_snapshot!(request.render());
+async fn every_operation_sends_its_example_request() {
+    use huaweicloud_meeting::operations::{Scheme, operations};
+    for op in operations() {
+        let params = common::example_params(op.id);
+        let body = common::example_body(op.id);
+        let scheme = |s: Scheme| op.security.contains(&s);
+        let request = if scheme(Scheme::AppIdSignature) || scheme(Scheme::AccountPassword) {
+            // The client makes these calls itself, from its credentials and the example's IDs.
+            let example = body.clone().unwrap_or_default();
+            let text = |key: &str| example[key].as_str().map(str::to_owned);
+            let credentials = if scheme(Scheme::AppIdSignature) {
+                let mut app = Credentials::app_id(text("appId").expect("appId example"), "example-app-key");
+                if let Some(user) = text("userId") {
+                    app = app.user_id(user);
+                }
+                Credentials::from(app)
+            } else {
+                Credentials::account(text("account").expect("account example"), "example-password")
+            };
+            let (client, capture) = client_with(credentials).await;
+            client.authenticate().await.unwrap_or_else(|e| panic!("{}: {e}", op.id));
+            only(capture.take())
+        } else {
+            let (client, capture) = client().await;
+            let handle = if scheme(Scheme::ConferenceToken) || scheme(Scheme::HostPassword) {
+                let id = params
+                    .get("conferenceID")
+                    .and_then(|v| v.as_str())
+                    .expect("conferenceID example");
+                client.conference(id, "example-host-password")
+            } else {
+                client
+            };
+            handle
+                .call(op.id, params, body)
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+            // A meeting-control call follows the control-token request.
+            capture.take().pop().expect("a request")
+        };
+        assert!(
+            common::route(&request.method, &request.path).is_some_and(|routed| routed.id == op.id),
+            "{}: sent {} {}",
+            op.id,
+            request.method,
+            request.path
+        );
+        insta::assert_snapshot!(format!("{}_wire", op.id), request.render());
+    }
 }
 
 // The seed pages' example requests, reproduced with the same inputs. The request lines and
@@ -301,7 +162,9 @@ async fn seed_remove_participants() {
     let r = capture.take().pop().unwrap();
     assert_request_line_is_the_seeds(&r, &seed);
     assert_eq!(r.json().unwrap(), expected);
-    assert_eq!(r.header("x-conference-authorization"), Some("captured-control-token"));
+    // The control token the capture server answered (create_conf_token's example response).
+    let token = common::example_response("create_conf_token").unwrap()["data"]["token"].clone();
+    assert_eq!(r.header("x-conference-authorization"), token.as_str());
     assert_eq!(
         r.header("x-access-token"),
         None,

@@ -107,24 +107,14 @@ async fn record(State(capture): State<Capture>, method: Method, uri: Uri, header
         headers,
         body,
     });
-    let json =
-        |v: serde_json::Value| ([("content-type", "application/json;charset=UTF-8")], v.to_string()).into_response();
-    let path = uri.path();
-    if path.ends_with("/auth/appauth") || path.ends_with("/auth/account") {
-        json(
-            serde_json::json!({"accessToken": "captured-access-token", "validPeriod": 3600, "expireTime": 4102444800_i64}),
+    // The operation's example response from the spec, so any operation gets a valid answer.
+    match route(method.as_str(), uri.path()).and_then(|op| example_response(op.id)) {
+        Some(example) => (
+            [("content-type", "application/json;charset=UTF-8")],
+            example.to_string(),
         )
-    } else if path.ends_with("/conferences/token") {
-        json(serde_json::json!({"data": {"token": "captured-control-token", "confTokenExpireTime": 1800}}))
-    } else if (path.ends_with("/conferences") || path.ends_with("/cycleconferences"))
-        && method != Method::GET
-        && method != Method::DELETE
-    {
-        json(serde_json::json!([]))
-    } else if method == Method::GET || path.ends_with("/start") {
-        json(serde_json::json!({}))
-    } else {
-        ([("content-type", "application/json;charset=UTF-8")], String::new()).into_response()
+            .into_response(),
+        None => ([("content-type", "application/json;charset=UTF-8")], String::new()).into_response(),
     }
 }
 
@@ -151,4 +141,69 @@ pub fn closed_port_url() -> String {
         .unwrap()
         .port();
     format!("http://127.0.0.1:{port}")
+}
+
+// The spec's examples: what the table-driven tests send and expect, with no per-operation code.
+
+/// The spec as JSON.
+pub fn spec() -> &'static serde_json::Value {
+    static SPEC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| serde_json::from_str(huaweicloud_meeting::OPENAPI_JSON).unwrap())
+}
+
+fn resolved(value: &serde_json::Value) -> &serde_json::Value {
+    match value.get("$ref").and_then(serde_json::Value::as_str) {
+        Some(r) => spec()
+            .pointer(r.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("unresolved {r}")),
+        None => value,
+    }
+}
+
+/// The spec's operation object of `id`.
+pub fn operation_spec(id: &str) -> &'static serde_json::Value {
+    let op = huaweicloud_meeting::operations::operation(id).unwrap_or_else(|| panic!("no operation {id}"));
+    &spec()["paths"][op.path][op.method.to_ascii_lowercase()]
+}
+
+/// The example value of every parameter of `id` that has one, keyed by the API's name.
+pub fn example_params(id: &str) -> serde_json::Map<String, serde_json::Value> {
+    let mut params = serde_json::Map::new();
+    for parameter in operation_spec(id)["parameters"].as_array().into_iter().flatten() {
+        let parameter = resolved(parameter);
+        if let Some(example) = parameter.get("example") {
+            params.insert(parameter["name"].as_str().unwrap().to_owned(), example.clone());
+        }
+    }
+    params
+}
+
+/// The example request body of `id`, if it takes one.
+pub fn example_body(id: &str) -> Option<serde_json::Value> {
+    let body = operation_spec(id).get("requestBody")?;
+    let example = resolved(body)["content"]["application/json"].get("example").cloned();
+    Some(example.unwrap_or_else(|| panic!("{id}: its request body has no `example`")))
+}
+
+/// The example success response body of `id`, if its success response has a body.
+pub fn example_response(id: &str) -> Option<serde_json::Value> {
+    let responses = operation_spec(id)["responses"].as_object()?;
+    let (status, response) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
+    let content = resolved(response).get("content")?;
+    let example = content["application/json"].get("example").cloned();
+    Some(example.unwrap_or_else(|| panic!("{id}: its {status} response has no `example`")))
+}
+
+/// The operation a request is for, from the operation table.
+pub fn route(method: &str, path: &str) -> Option<&'static huaweicloud_meeting::operations::OperationMeta> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    huaweicloud_meeting::operations::operations().iter().find(|op| {
+        let template: Vec<&str> = op.path.trim_matches('/').split('/').collect();
+        op.method == method
+            && template.len() == segments.len()
+            && template
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| t.starts_with('{') || t == s)
+    })
 }

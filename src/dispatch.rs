@@ -1,0 +1,131 @@
+//! The runtime half of `Client::call` (the generated dispatcher): JSON parameters and bodies
+//! turned into the typed builder's values, with errors that name what is wrong.
+
+use progenitor_client::ResponseValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::error::Error;
+
+/// The parameters of one call, consumed as the dispatcher sets them.
+pub(crate) struct Params {
+    operation: String,
+    values: Map<String, Value>,
+    known: Vec<&'static str>,
+}
+
+impl Params {
+    pub(crate) fn new(operation: &str, values: Map<String, Value>) -> Self {
+        Params {
+            operation: operation.to_owned(),
+            values,
+            known: Vec::new(),
+        }
+    }
+
+    /// A required parameter's value.
+    pub(crate) fn required<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<T, Error> {
+        let operation = self.operation.clone();
+        self.optional(name)?.ok_or_else(|| Error::InvalidInput {
+            field: format!("parameter `{name}`"),
+            reason: format!("is required by `{operation}` but was not given"),
+        })
+    }
+
+    /// An optional parameter's value; `null` is the same as absent.
+    pub(crate) fn optional<T: DeserializeOwned>(&mut self, name: &'static str) -> Result<Option<T>, Error> {
+        self.known.push(name);
+        match self.values.remove(name) {
+            None | Some(Value::Null) => Ok(None),
+            Some(value) => lenient(value).map(Some).map_err(|reason| Error::InvalidInput {
+                field: format!("parameter `{name}`"),
+                reason,
+            }),
+        }
+    }
+
+    /// The request body, which the operation requires.
+    pub(crate) fn body<T: DeserializeOwned>(&self, body: Option<Value>) -> Result<T, Error> {
+        let body = body.ok_or_else(|| Error::InvalidInput {
+            field: "body".into(),
+            reason: format!("is required by `{}` but was not given", self.operation),
+        })?;
+        serde_path_to_error::deserialize(body).map_err(|e| {
+            let path = e.path().to_string();
+            Error::InvalidInput {
+                field: if path == "." {
+                    "body".into()
+                } else {
+                    format!("body.{path}")
+                },
+                reason: e.into_inner().to_string(),
+            }
+        })
+    }
+
+    /// The operation takes no body: one given is a mistake.
+    pub(crate) fn no_body(&self, body: Option<Value>) -> Result<(), Error> {
+        match body {
+            None | Some(Value::Null) => Ok(()),
+            Some(_) => Err(Error::InvalidInput {
+                field: "body".into(),
+                reason: format!("`{}` takes no body", self.operation),
+            }),
+        }
+    }
+
+    /// Every parameter given was one of the operation's.
+    pub(crate) fn finish(self) -> Result<(), Error> {
+        match self.values.keys().next() {
+            None => Ok(()),
+            Some(unknown) => Err(Error::InvalidInput {
+                field: format!("parameter `{unknown}`"),
+                reason: format!(
+                    "is not a parameter of `{}` (its parameters: {})",
+                    self.operation,
+                    if self.known.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        self.known.join(", ")
+                    }
+                ),
+            }),
+        }
+    }
+}
+
+/// `value` as a `T`, also when a number or boolean comes as a string or the other way round
+/// (command lines and query strings carry text).
+fn lenient<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    let first = match serde_json::from_value::<T>(value.clone()) {
+        Ok(parsed) => return Ok(parsed),
+        Err(e) => e.to_string(),
+    };
+    let retried = match &value {
+        Value::String(text) => serde_json::from_str::<T>(text).ok(),
+        Value::Number(_) | Value::Bool(_) => serde_json::from_value::<T>(Value::String(value.to_string())).ok(),
+        _ => None,
+    };
+    retried.ok_or(first)
+}
+
+/// A typed response as JSON.
+pub(crate) fn to_json<T: Serialize>(response: ResponseValue<T>) -> Result<ResponseValue<Value>, Error> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let value = serde_json::to_value(response.into_inner()).map_err(|source| Error::Decode {
+        snippet: String::new(),
+        source,
+    })?;
+    Ok(ResponseValue::new(value, status, headers))
+}
+
+pub(crate) fn unknown_operation(operation: &str) -> Error {
+    Error::InvalidInput {
+        field: "operation".into(),
+        reason: format!(
+            "`{operation}` is not an operation of this client (see `huaweicloud_meeting::CALLABLE_OPERATIONS`)"
+        ),
+    }
+}
