@@ -51,14 +51,28 @@ impl Params {
             field: "body".into(),
             reason: format!("is required by `{}` but was not given", self.operation),
         })?;
+        let mut body = body;
+        // The spec's rules first, so fields are named as for a typed call.
+        if let Some(op) = crate::operations::operation(&self.operation) {
+            crate::validate::check_body(op, &mut body).map_err(|v| Error::InvalidInput {
+                field: v.field,
+                reason: v.reason,
+            })?;
+        }
         serde_path_to_error::deserialize(body).map_err(|e| {
-            let path = e.path().to_string();
+            // `body.attendees.0.role`, as the spec validator names body fields.
+            let mut field = String::from("body");
+            for segment in e.path().iter() {
+                use serde_path_to_error::Segment;
+                match segment {
+                    Segment::Seq { index } => field.push_str(&format!(".{index}")),
+                    Segment::Map { key } => field.push_str(&format!(".{key}")),
+                    Segment::Enum { variant } => field.push_str(&format!(".{variant}")),
+                    Segment::Unknown => field.push_str(".?"),
+                }
+            }
             Error::InvalidInput {
-                field: if path == "." {
-                    "body".into()
-                } else {
-                    format!("body.{path}")
-                },
+                field,
                 reason: e.into_inner().to_string(),
             }
         })

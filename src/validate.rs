@@ -256,22 +256,43 @@ fn check_with<'q>(
             field: "body".into(),
             reason: format!("is not valid JSON: {e}"),
         })?;
-        // `null` for an optional field means absent (Huawei's Python SDK sends such nulls).
-        drop_nulls(&mut body);
-        if !body_validator.is_valid(&body)
-            && let Some(error) = body_validator.iter_errors(&body).next()
+        check_body_against(body_validator, &mut body)?;
+    }
+    Ok(())
+}
+
+/// Checks a JSON body of `op` against the spec (for `Client::call`, before the body becomes
+/// a typed value, so its errors name fields as a typed call's do).
+pub(crate) fn check_body(op: &OperationMeta, body: &mut Value) -> Result<(), Violation> {
+    match checks_of(op).and_then(|checks| checks.body.as_ref()) {
+        Some(validator) => check_body_against(validator, body),
+        None => Ok(()),
+    }
+}
+
+fn check_body_against(validator: &Validator, body: &mut Value) -> Result<(), Violation> {
+    // `null` for an optional field means absent (Huawei's Python SDK sends such nulls).
+    drop_nulls(body);
+    if !validator.is_valid(body)
+        && let Some(error) = validator.iter_errors(body).next()
+    {
+        let mut pointer = error.instance_path().as_str().to_owned();
+        // A missing property is named itself, not the object that lacks it.
+        if let jsonschema::error::ValidationErrorKind::Required { property } = error.kind()
+            && let Some(property) = property.as_str()
         {
-            let pointer = error.instance_path().as_str().to_owned();
-            let field = if pointer.is_empty() {
-                "body".to_owned()
-            } else {
-                format!("body{}", pointer.replace('/', "."))
-            };
-            return Err(Violation {
-                field,
-                reason: error.to_string(),
-            });
+            pointer.push('/');
+            pointer.push_str(property);
         }
+        let field = if pointer.is_empty() {
+            "body".to_owned()
+        } else {
+            format!("body{}", pointer.replace('/', "."))
+        };
+        return Err(Violation {
+            field,
+            reason: error.to_string(),
+        });
     }
     Ok(())
 }

@@ -3,17 +3,18 @@
 //! time, and the client must refuse it with an error naming the field (or the typed API
 //! must make the value impossible to express), while the simulator receives nothing.
 //!
-//! A constraint added to the spec is picked up here automatically; one this test cannot
-//! reach (a new operation or parameter without a baseline below) fails the suite.
+//! The baseline of each operation is the spec's example request, completed from the schemas;
+//! requests go through `Client::call`. A constraint or operation added to the spec is picked
+//! up here with no code; one this test cannot reach fails the suite, naming it.
+
+mod common;
 
 use std::collections::BTreeSet;
 
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::testing::{check_request, spec_constraints};
-use huaweicloud_meeting::types::{
-    self, AppAuthInfoV2, AuthReqDtov1, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest,
-};
-use huaweicloud_meeting::{Client, Error, OPENAPI_JSON};
+use huaweicloud_meeting::operations::{self, Scheme};
+use huaweicloud_meeting::{Client, Error};
 use serde_json::{Map, Value, json};
 
 /// What happened to a broken request.
@@ -28,226 +29,113 @@ enum Outcome {
     Sent,
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, Outcome> {
-    serde_json::from_value(value).map_err(|e| Outcome::Unrepresentable(e.to_string()))
-}
-
-fn param<T: serde::de::DeserializeOwned>(params: &Map<String, Value>, name: &str) -> Result<Option<T>, Outcome> {
-    params.get(name).cloned().map(typed).transpose()
-}
-
 async fn finish<T>(result: Result<T, Error>) -> Outcome {
     match result {
         Ok(_) => Outcome::Sent,
-        Err(e) => match e {
-            e @ (Error::InvalidInput { .. } | Error::Config(_)) => Outcome::Refused(e),
-            _ => Outcome::Sent,
-        },
+        Err(e @ (Error::InvalidInput { .. } | Error::Config(_))) => Outcome::Refused(e),
+        Err(_) => Outcome::Sent,
     }
 }
 
-macro_rules! set {
-    ($builder:ident, $params:ident, $( $name:literal => $setter:ident : $ty:ty ),* $(,)?) => {
-        $( if let Some(v) = param::<$ty>(&$params, $name)? { $builder = $builder.$setter(v); } )*
-    };
-}
-
-/// Sends `operation` with these parameters (JSON values by spec name) and body.
+/// Sends `operation` with these parameters (JSON values by spec name) and body through
+/// `Client::call`, on the handle its credentials need; nothing here knows an operation.
 async fn send(client: &Client, operation: &str, params: Map<String, Value>, body: Option<Value>) -> Outcome {
-    let result: Result<Outcome, Outcome> = async {
-        Ok(match operation {
-            "cancel_meeting" => {
-                let mut b = client.cancel_meeting();
-                set!(b, params, "conferenceID" => conference_id: String, "type" => type_: i32, "userUUID" => user_uuid: String,
-                    "X-Authorization-Type" => x_authorization_type: String, "X-Site-Id" => x_site_id: String);
-                finish(b.send().await).await
-            }
-            "delete_attendees" => {
-                let control = client.conference("914000001", "123456");
-                let mut b = control.delete_attendees();
-                set!(b, params, "conferenceID" => conference_id: String);
-                if let Some(body) = body {
-                    b = b.body(typed::<RestBulkDelAttendReqBody>(body)?);
-                }
-                finish(b.send().await).await
-            }
-            "associate_vmr" | "disassociate_vmr" => {
-                let ids = body.map(typed::<Vec<String>>).transpose()?;
-                macro_rules! vmr {
-                    ($b:expr) => {{
-                        let mut b = $b;
-                        set!(b, params, "account" => account: String, "accountType" => account_type: i32,
-                            "X-Request-Id" => x_request_id: String, "Accept-Language" => accept_language: types::Language);
-                        if let Some(ids) = ids {
-                            b = b.body(ids);
-                        }
-                        finish(b.send().await).await
-                    }};
-                }
-                if operation == "associate_vmr" { vmr!(client.associate_vmr()) } else { vmr!(client.disassociate_vmr()) }
-            }
-            "search_corp_vmr" => {
-                let mut b = client.search_corp_vmr();
-                set!(b, params, "offset" => offset: i32, "limit" => limit: i32, "searchKey" => search_key: String,
-                    "vmrMode" => vmr_mode: i32, "status" => status: i32, "X-Request-Id" => x_request_id: String,
-                    "Accept-Language" => accept_language: types::Language);
-                finish(b.send().await).await
-            }
-            "search_meetings" => {
-                let mut b = client.search_meetings();
-                set!(b, params, "offset" => offset: i32, "limit" => limit: i32, "queryAll" => query_all: bool,
-                    "searchKey" => search_key: String, "queryConfMode" => query_conf_mode: types::SearchMeetingsQueryConfMode,
-                    "sortType" => sort_type: types::SearchMeetingsSortType, "userUUID" => user_uuid: String);
-                finish(b.send().await).await
-            }
-            "show_meeting_detail" => {
-                let mut b = client.show_meeting_detail();
-                set!(b, params, "conferenceID" => conference_id: String, "offset" => offset: i32, "limit" => limit: i32,
-                    "searchKey" => search_key: String, "userUUID" => user_uuid: String,
-                    "X-Type" => x_type: types::ShowMeetingDetailXType, "X-Query-Type" => x_query_type: types::ShowMeetingDetailXQueryType);
-                finish(b.send().await).await
-            }
-            "create_conf_token" => {
-                let control = client.conference("914000001", "123456");
-                let mut b = control.create_conf_token();
-                set!(b, params, "conferenceID" => conference_id: String, "X-Nonce" => x_nonce: String);
-                finish(b.send().await).await
-            }
-            "create_meeting" | "create_recurring_meeting" | "update_recurring_meeting" => {
-                let body = body.map(typed::<RestScheduleConfDto>).transpose()?;
-                macro_rules! schedule {
-                    ($b:expr) => {{
-                        let mut b = $b;
-                        if let Some(body) = body {
-                            b = b.body(body);
-                        }
-                        finish(b.send().await).await
-                    }};
-                }
-                match operation {
-                    "create_meeting" => {
-                        let mut b = client.create_meeting();
-                        set!(b, params, "userUUID" => user_uuid: String);
-                        schedule!(b)
-                    }
-                    "create_recurring_meeting" => {
-                        let mut b = client.create_recurring_meeting();
-                        set!(b, params, "userUUID" => user_uuid: String, "X-Authorization-Type" => x_authorization_type: String,
-                            "X-Site-Id" => x_site_id: String);
-                        schedule!(b)
-                    }
-                    _ => {
-                        let mut b = client.update_recurring_meeting();
-                        set!(b, params, "conferenceID" => conference_id: String, "userUUID" => user_uuid: String,
-                            "X-Authorization-Type" => x_authorization_type: String, "X-Site-Id" => x_site_id: String);
-                        schedule!(b)
-                    }
-                }
-            }
-            "start_meeting" => {
-                let mut b = client.start_meeting();
-                if let Some(body) = body {
-                    b = b.body(typed::<StartRequest>(body)?);
-                }
-                finish(b.send().await).await
-            }
-            // The authentication bodies are built by the client; they are checked by
-            // deserializing into the generated types and by the validator the client runs.
-            "create_app_id_token" => finish_auth::<AppAuthInfoV2>("create_app_id_token", "/v2/usg/acs/auth/appauth", body)?,
-            "create_token" => finish_auth::<AuthReqDtov1>("create_token", "/v1/usg/acs/auth/account", body)?,
-            other => panic!("no baseline for operation {other}: add one to tests/bad_input.rs"),
-        })
-    }
-    .await;
-    result.unwrap_or_else(|outcome| outcome)
-}
-
-/// The client builds these bodies itself from its credentials; a broken one must not
-/// deserialize into the generated type, or must fail the check the client runs on every
-/// request before sending (`check_request`).
-fn finish_auth<T: serde::de::DeserializeOwned>(
-    operation: &str,
-    path: &str,
-    body: Option<Value>,
-) -> Result<Outcome, Outcome> {
-    let body = body.ok_or_else(|| Outcome::Unrepresentable("no body".into()))?;
-    typed::<T>(body.clone())?;
-    let bytes = serde_json::to_vec(&body).unwrap();
-    Ok(
-        match check_request(operation, path, &[], &http::HeaderMap::new(), Some(&bytes)) {
+    let op = operations::operation(operation).unwrap();
+    let needs = |scheme: Scheme| op.security.contains(&scheme);
+    if needs(Scheme::AppIdSignature) || needs(Scheme::AccountPassword) {
+        // The client builds these bodies itself from its credentials; a broken one must fail
+        // the check the client runs on every request before sending (`check_request`).
+        let Some(body) = body else {
+            return Outcome::Unrepresentable("the client always sends a body".into());
+        };
+        let bytes = serde_json::to_vec(&body).unwrap();
+        return match check_request(operation, op.path, &[], &http::HeaderMap::new(), Some(&bytes)) {
             Ok(()) => Outcome::Sent,
             Err(e) => Outcome::Refused(e),
-        },
-    )
+        };
+    }
+    if needs(Scheme::ConferenceToken) || needs(Scheme::HostPassword) {
+        let id = params.get("conferenceID").and_then(Value::as_str).unwrap_or("914087436").to_owned();
+        let control = client.conference(id, "123456");
+        return finish(control.call(operation, params, body).await).await;
+    }
+    finish(client.call(operation, params, body).await).await
 }
 
+/// A valid request of `operation` that sets every parameter and body field the spec has: the
+/// spec's example, completed with values made from the schemas (so every constraint has a
+/// field to break).
 fn baseline(operation: &str) -> (Map<String, Value>, Option<Value>) {
-    let params = |v: Value| v.as_object().cloned().unwrap();
-    let schedule = json!({
-        "subject": "s", "mediaTypes": "HDVideo", "startTime": "2030-01-01 08:00", "length": 30, "groupuri": "g",
-        "attendees": [{"name": "a", "role": 0, "phone": "+1", "phone2": "+2", "phone3": "+3", "email": "a@b.c", "sms": "+1",
-            "isMute": 0, "isAutoInvite": 1, "type": "normal", "deptUUID": "d", "deptName": "d", "uniqueType": 0}],
-        "cycleParams": {"startDate": "2030-01-01", "endDate": "2030-01-02", "cycle": "Day", "interval": 1, "point": [1], "preRemindDays": 1},
-        "isAutoRecord": 0, "encryptMode": 0, "language": "en-US", "timeZoneID": "56", "recordType": 0, "liveAddress": "l",
-        "auxAddress": "a", "recordAuxStream": 0, "recordAuthType": 0, "vmrFlag": 0, "vmrID": "v", "concurrentParticipants": 0,
-        "confResType": 0,
-        "confConfigInfo": {"callInRestriction": 0, "guestPwd": "1234", "vmrIDType": 0, "prolongLength": 0},
+    let spec = spec();
+    let op = common::operation_spec(operation);
+    let mut params = common::example_params(operation);
+    for parameter in op["parameters"].as_array().into_iter().flatten() {
+        let (parameter, _) = resolve(spec, parameter);
+        let name = parameter["name"].as_str().unwrap();
+        if !params.contains_key(name) {
+            params.insert(name.to_owned(), valid_value(spec, &parameter["schema"], None));
+        }
+    }
+    let body = common::example_body(operation).map(|example| {
+        let schema = &op["requestBody"]["content"]["application/json"]["schema"];
+        valid_value(spec, schema, Some(&example))
     });
-    match operation {
-        "cancel_meeting" => (
-            params(json!({"conferenceID": "914000001", "type": 1, "X-Authorization-Type": "x", "X-Site-Id": "x"})),
-            None,
-        ),
-        "delete_attendees" => (
-            params(json!({"conferenceID": "914000001"})),
-            Some(json!({"bulkDelAttendInfo": [{"number": "+1"}]})),
-        ),
-        "associate_vmr" | "disassociate_vmr" => (
-            params(json!({"account": "alice", "accountType": 1, "X-Request-Id": "r", "Accept-Language": "en-US"})),
-            Some(json!(["5162fa32dc7e47afafeee39a72a20000"])),
-        ),
-        "search_corp_vmr" => (
-            params(
-                json!({"offset": 0, "limit": 10, "searchKey": "k", "vmrMode": 1, "status": 0, "X-Request-Id": "r", "Accept-Language": "en-US"}),
-            ),
-            None,
-        ),
-        "search_meetings" => (
-            params(
-                json!({"offset": 0, "limit": 10, "searchKey": "k", "queryConfMode": "ALL", "sortType": "ASC_StartTIME"}),
-            ),
-            None,
-        ),
-        "show_meeting_detail" => (
-            params(
-                json!({"conferenceID": "914000001", "offset": 0, "limit": 10, "searchKey": "k", "X-Type": "0", "X-Query-Type": "0"}),
-            ),
-            None,
-        ),
-        "create_conf_token" => (params(json!({"conferenceID": "914000001", "X-Nonce": "n"})), None),
-        "create_meeting" | "create_recurring_meeting" => (Map::new(), Some(schedule)),
-        "update_recurring_meeting" => (params(json!({"conferenceID": "914000001"})), Some(schedule)),
-        "start_meeting" => (
-            Map::new(),
-            Some(json!({"conferenceID": "914000001", "password": "123456"})),
-        ),
-        "create_app_id_token" => (
-            Map::new(),
-            Some(
-                json!({"appId": "a", "clientType": 72, "expireTime": 0, "nonce": "n".repeat(32), "corpId": "c", "deptCode": "d",
-                "userEmail": "e", "userId": "u", "userName": "n", "userPhone": "p"}),
-            ),
-        ),
-        "create_token" => (
-            Map::new(),
-            Some(json!({"account": "a", "clientType": 72, "HA2": "h", "createTokenType": 0})),
-        ),
-        other => panic!("no baseline for operation {other}: add one to tests/bad_input.rs"),
+    (params, body)
+}
+
+/// `current` completed with every property the schema has (made valid from the schema's
+/// type and constraints when absent).
+fn valid_value(spec: &Value, schema: &Value, current: Option<&Value>) -> Value {
+    let (schema, _) = resolve(spec, schema);
+    if let Some(all_of) = schema.get("allOf").and_then(Value::as_array) {
+        return valid_value(spec, &all_of[0], current);
+    }
+    match (schema.get("type").and_then(Value::as_str), current) {
+        (Some("object") | None, current) if schema.get("properties").is_some() => {
+            let mut object = current.and_then(Value::as_object).cloned().unwrap_or_default();
+            for (name, property) in schema["properties"].as_object().unwrap() {
+                let value = valid_value(spec, property, object.get(name));
+                object.insert(name.clone(), value);
+            }
+            Value::Object(object)
+        }
+        (Some("array"), current) => {
+            let items = current.and_then(Value::as_array).cloned().unwrap_or_default();
+            if items.is_empty() {
+                json!([valid_value(spec, &schema["items"], None)])
+            } else {
+                Value::Array(items.iter().map(|item| valid_value(spec, &schema["items"], Some(item))).collect())
+            }
+        }
+        (_, Some(current)) => current.clone(),
+        (_, None) => made_up(schema),
     }
 }
 
-fn spec() -> Value {
-    serde_json::from_str(OPENAPI_JSON).unwrap()
+/// A value valid for a scalar schema, from its example, enum or bounds.
+fn made_up(schema: &Value) -> Value {
+    if let Some(example) = schema.get("example") {
+        return example.clone();
+    }
+    if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
+        return first.clone();
+    }
+    match schema.get("type").and_then(Value::as_str) {
+        Some("integer" | "number") => json!(schema.get("minimum").and_then(Value::as_i64).unwrap_or(0)),
+        Some("boolean") => json!(false),
+        _ => {
+            assert!(
+                schema.get("pattern").is_none(),
+                "no example for a patterned field ({schema}): add one to the spec's example"
+            );
+            let length = schema.get("minLength").and_then(Value::as_u64).unwrap_or(1).max(1);
+            json!("a".repeat(length as usize))
+        }
+    }
+}
+
+fn spec() -> &'static Value {
+    common::spec()
 }
 
 fn resolve<'a>(spec: &'a Value, value: &'a Value) -> (&'a Value, Option<String>) {
@@ -321,7 +209,7 @@ fn cases() -> Vec<Case> {
     let mut cases = Vec::new();
     let mut unreachable = Vec::new();
     for (location, keyword) in spec_constraints() {
-        let found = case_for(&spec, &location, &keyword);
+        let found = case_for(spec, &location, &keyword);
         if found.is_empty() {
             unreachable.push(format!("{keyword} at {location}"));
         }
@@ -329,7 +217,7 @@ fn cases() -> Vec<Case> {
     }
     assert!(
         unreachable.is_empty(),
-        "constraints no case reaches (add a baseline): {unreachable:#?}"
+        "constraints no case reaches (give the field an example in the spec): {unreachable:#?}"
     );
     cases
 }
@@ -452,7 +340,7 @@ async fn every_constraint_of_the_spec_is_enforced_before_sending() {
     let client = sim.client_builder().build().unwrap();
 
     // The baselines are valid: the client sends them (the answers do not matter here).
-    for (_, op) in operations_of(&spec()) {
+    for (_, op) in operations_of(spec()) {
         let id = op["operationId"].as_str().unwrap();
         let (params, body) = baseline(id);
         let outcome = send(&client, id, params, body).await;

@@ -49,8 +49,10 @@ fn series(start: &str, end: &str) -> RestScheduleConfDto {
 }
 
 /// Every operation of the spec, called through `Client::call` with the spec's example request,
-/// puts on the wire exactly its reviewed snapshot (`tests/snapshots/wire__<operation>_wire.snap`).
-/// An operation added to the spec fails here until its snapshot is reviewed.
+/// puts on the wire exactly its reviewed snapshot (`tests/snapshots/wire__<operation>_wire.snap`),
+/// and the spec's example response (what the capture server answers) decodes into the
+/// operation's response type (a decode error fails the call). An operation added to the spec
+/// fails here until its snapshot is reviewed.
 #[tokio::test]
 async fn every_operation_sends_its_example_request() {
     use huaweicloud_meeting::operations::{Scheme, operations};
