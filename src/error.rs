@@ -106,13 +106,7 @@ impl fmt::Display for Error {
             Error::Transport(e) => write!(f, "transport error: {}", chain(e)),
             Error::RetriesExhausted { failures } => {
                 write!(f, "{} attempts failed: ", failures.len())?;
-                for (i, failure) in failures.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str("; ")?;
-                    }
-                    write!(f, "{failure}")?;
-                }
-                Ok(())
+                write_failures(f, failures)
             }
             Error::Decode { snippet, source } => write!(f, "invalid response body ({source}): {snippet}"),
             Error::Config(message) => write!(f, "configuration error: {message}"),
@@ -217,6 +211,17 @@ impl fmt::Display for AttemptFailure {
     }
 }
 
+/// `HTTP 503; timed out: ...`
+fn write_failures(f: &mut fmt::Formatter<'_>, failures: &[AttemptFailure]) -> fmt::Result {
+    for (i, failure) in failures.iter().enumerate() {
+        if i > 0 {
+            f.write_str("; ")?;
+        }
+        write!(f, "{failure}")?;
+    }
+    Ok(())
+}
+
 /// An error answered by the service.
 #[derive(Clone, Debug)]
 #[non_exhaustive]
@@ -252,12 +257,7 @@ impl fmt::Display for ServiceError {
         }
         if !self.earlier_attempts.is_empty() {
             write!(f, " after {} attempts (earlier: ", self.attempts())?;
-            for (i, failure) in self.earlier_attempts.iter().enumerate() {
-                if i > 0 {
-                    f.write_str("; ")?;
-                }
-                write!(f, "{failure}")?;
-            }
+            write_failures(f, &self.earlier_attempts)?;
             f.write_str(")")?;
         }
         Ok(())
