@@ -24,7 +24,14 @@
 //! documents no code for a rule, the simulator answers `MMC.111070001` (bad request) or
 //! `USG.000000001` (bad parameter) with a message that names the rule.
 
+// One module per area of the service, each with its state and handlers; `service` holds the
+// areas and routes calls to them, `wire` writes the gateway's headers and bodies.
+mod auth;
+mod control;
+mod meetings;
+mod rooms;
 mod service;
+mod wire;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -39,7 +46,7 @@ use axum::response::Response;
 use crate::auth::Credentials;
 use crate::config::ClientBuilder;
 
-pub use service::DEFAULT_ROOMS;
+pub use rooms::DEFAULT_ROOMS;
 
 /// A fault to inject into the next call of an operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -349,7 +356,11 @@ impl Simulator {
 
     /// Changes the validity of access tokens issued from now on.
     pub fn set_access_token_validity(&self, validity: Duration) {
-        self.shared.service.lock().expect("service lock").access_token_validity = validity;
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .set_access_token_validity(validity);
     }
 
     /// Changes the validity of meeting-control tokens issued from now on.
@@ -358,7 +369,7 @@ impl Simulator {
             .service
             .lock()
             .expect("service lock")
-            .conference_token_validity = validity;
+            .set_conference_token_validity(validity);
     }
 
     /// Number of live access tokens of a user (`None` for the default administrator).
@@ -430,9 +441,9 @@ async fn dispatch(
     let mut drop_connection = false;
     let mut malformed = false;
     let response = match fault {
-        Some(Fault::Status(status)) => Some(service::error(status, "SIM.FAULT", "injected fault", operation)),
+        Some(Fault::Status(status)) => Some(wire::error(status, "SIM.FAULT", "injected fault", operation)),
         Some(Fault::RateLimited { retry_after_secs }) => {
-            let mut r = service::error(429, "100000429", "flow control", operation);
+            let mut r = wire::error(429, "100000429", "flow control", operation);
             r.headers_mut().insert("retry-after", retry_after_secs.into());
             r.headers_mut().insert(
                 "x-apig-ratelimit-api",
@@ -440,14 +451,14 @@ async fn dispatch(
             );
             Some(r)
         }
-        Some(Fault::HtmlError(status)) => Some(service::raw(
+        Some(Fault::HtmlError(status)) => Some(wire::raw(
             status,
             "text/html",
             "<html><body><h1>502 Bad Gateway</h1>api-gateway</body></html>",
         )),
-        Some(Fault::EmptyError(status)) => Some(service::raw(status, "application/json;charset=UTF-8", "")),
+        Some(Fault::EmptyError(status)) => Some(wire::raw(status, "application/json;charset=UTF-8", "")),
         Some(Fault::Redirect { status, location }) => {
-            let mut r = service::raw(status, "text/plain", "");
+            let mut r = wire::raw(status, "text/plain", "");
             match axum::http::HeaderValue::from_str(&location) {
                 Ok(value) => {
                     r.headers_mut().insert("location", value);
@@ -483,7 +494,7 @@ async fn dispatch(
         service.handle(operation, &method, uri.path(), &query, &headers, &body)
     });
     let mut response = if malformed && response.status().is_success() {
-        let mut r = service::raw(200, "application/json;charset=UTF-8", "{\"conferenceID\": \"9140");
+        let mut r = wire::raw(200, "application/json;charset=UTF-8", "{\"conferenceID\": \"9140");
         *r.headers_mut() = response.headers().clone();
         r
     } else {

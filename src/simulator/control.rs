@@ -1,0 +1,124 @@
+//! Meeting control: meeting-control tokens (obtained with the host password of a meeting in
+//! progress) and the operations they allow.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use super::SimulatorBuilder;
+use super::meetings::MeetingState;
+use super::service::{Handler, Service};
+use super::wire::{Call, Failure, Outcome, bad_request, fail, int32, random_token, reply};
+use crate::Secret;
+use crate::types::{RestBulkDelAttendReqBody, RestLoginResponse, TokenInfo};
+
+pub(super) const HANDLERS: &[(&str, Handler)] = &[
+    ("create_conf_token", create_conf_token),
+    ("delete_attendees", delete_attendees),
+];
+
+pub(super) struct Control {
+    /// Token -> (meeting it controls, expiry).
+    tokens: HashMap<String, (String, Instant)>,
+    pub(super) validity: Duration,
+}
+
+impl Control {
+    pub(super) fn new(config: &SimulatorBuilder) -> Self {
+        Control {
+            tokens: HashMap::new(),
+            validity: config.conference_token_validity,
+        }
+    }
+
+    /// Checks a presented `X-Conference-Authorization` against the meeting the call names.
+    pub(super) fn authorize(&self, token: Option<String>, conference_id: &str) -> Result<(), Failure> {
+        let token = token.ok_or_else(|| fail(401, "MMC.118000001", "X-Conference-Authorization is missing"))?;
+        match self.tokens.get(&token) {
+            Some((id, expires)) if *expires > Instant::now() && id == conference_id => Ok(()),
+            _ => Err(fail(
+                401,
+                "MMC.118000001",
+                "USER_TOKEN_AUTH_FAILED: the meeting-control token is invalid or has expired",
+            )),
+        }
+    }
+
+    pub(super) fn expire_all(&mut self) {
+        let now = Instant::now();
+        self.tokens.values_mut().for_each(|(_, expires)| *expires = now);
+    }
+
+    pub(super) fn expire(&mut self, token: &str) {
+        if let Some((_, expires)) = self.tokens.get_mut(token) {
+            *expires = Instant::now();
+        }
+    }
+
+    /// Drops the tokens of a meeting that no longer exists.
+    pub(super) fn forget(&mut self, conference_id: &str) {
+        self.tokens.retain(|_, (conference, _)| conference != conference_id);
+    }
+}
+
+fn create_conf_token(service: &mut Service, call: &Call<'_>) -> Outcome {
+    if call.header("x-login-type").as_deref() != Some("1") {
+        return Err(bad_request("X-Login-Type must be 1"));
+    }
+    let password = call.header("x-password").unwrap_or_default();
+    // An unknown meeting and a wrong password are the same answer, as at the service.
+    let refused = || fail(400, "MMC.111072065", "CONF_NOT_FOUND_OR_AUTH_FAILED");
+    let meeting = service.meetings.find(call).map_err(|_| refused())?;
+    if meeting.host_password != password {
+        return Err(refused());
+    }
+    if meeting.state != MeetingState::InProgress {
+        return Err(fail(400, "MMC.111072005", "The meeting has not started"));
+    }
+    let conference_id = meeting.conference_id.clone();
+    let owner = meeting.owner.clone();
+    let validity = service.control.validity;
+    let token = random_token("stb");
+    service.issued.push(token.clone());
+    service
+        .control
+        .tokens
+        .insert(token.clone(), (conference_id.clone(), Instant::now() + validity));
+    let expire_ms = chrono::Utc::now().timestamp_millis() + validity.as_millis() as i64;
+    reply(&RestLoginResponse {
+        address_token: Some(Secret::new(random_token("cnr"))),
+        gloabl_public_ip: Some("meeting.huaweicloud.com".into()),
+        data: Some(TokenInfo {
+            token: Some(Secret::new(token)),
+            tmp_ws_token: Some(Secret::new(random_token(""))),
+            ws_url: Some("wss://127.0.0.1".into()),
+            role: Some(1),
+            expire_time: Some(expire_ms),
+            conf_token_expire_time: Some(int32(validity.as_secs())),
+            user_id: Some(owner),
+            org_id: Some("40454".into()),
+            vmr_current_conf_id: Some(conference_id),
+            support_notify_type: Some(vec!["INCREMENT".into()]),
+            ..TokenInfo::default()
+        }),
+    })
+}
+
+fn delete_attendees(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let request: RestBulkDelAttendReqBody = call.parse()?;
+    let meeting = service.meetings.find_mut(call)?;
+    if meeting.state != MeetingState::InProgress {
+        return Err(fail(400, "MMC.111072005", "The meeting is not in progress"));
+    }
+    for removal in &request.bulk_del_attend_info {
+        if !meeting.participants.iter().any(|p| p.number == removal.number) {
+            return Err(bad_request(format!(
+                "participant {} is not in the meeting",
+                removal.number
+            )));
+        }
+    }
+    meeting
+        .participants
+        .retain(|p| !request.bulk_del_attend_info.iter().any(|r| r.number == p.number));
+    Ok(None)
+}

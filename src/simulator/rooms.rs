@@ -1,0 +1,135 @@
+//! Cloud meeting rooms of the enterprise and their assignment to members.
+
+use super::SimulatorBuilder;
+use super::service::{Handler, Service};
+use super::wire::{Call, Outcome, fail, int32, reply};
+use crate::types::{IdMarkDto, QueryOrgVmrPage, QueryOrgVmrResultDto};
+
+/// Cloud meeting rooms of a new enterprise.
+pub const DEFAULT_ROOMS: usize = 3;
+
+pub(super) const HANDLERS: &[(&str, Handler)] = &[
+    ("search_corp_vmr", search_corp_vmr),
+    ("associate_vmr", |service, call| assign(service, call, true)),
+    ("disassociate_vmr", |service, call| assign(service, call, false)),
+];
+
+struct Room {
+    id: String,
+    vmr_id: String,
+    name: String,
+    member: Option<String>,
+}
+
+impl Room {
+    /// 0 assigned to a member, 2 free.
+    fn status(&self) -> i32 {
+        if self.member.is_some() { 0 } else { 2 }
+    }
+}
+
+pub(super) struct Rooms {
+    rooms: Vec<Room>,
+}
+
+impl Rooms {
+    pub(super) fn new(config: &SimulatorBuilder) -> Self {
+        let rooms = (0..config.rooms)
+            .map(|i| Room {
+                id: format!("5162fa32dc7e47afafeee39a72a2{i:04x}"),
+                vmr_id: format!("{}", 912_992_631 + i),
+                name: format!("Cloud meeting room {}", i + 1),
+                member: None,
+            })
+            .collect();
+        Rooms { rooms }
+    }
+}
+
+fn search_corp_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let offset = call.int_param("offset").unwrap_or(0).max(0);
+    let limit = call.int_param("limit").unwrap_or(10).max(1);
+    let key = call.param("searchKey").unwrap_or_default();
+    let status = call.int_param("status");
+    let rooms: Vec<QueryOrgVmrResultDto> = service
+        .rooms
+        .rooms
+        .iter()
+        .filter(|r| {
+            key.is_empty()
+                || r.name.contains(&key)
+                || r.vmr_id.contains(&key)
+                || r.member.as_deref().is_some_and(|m| m.contains(&key))
+        })
+        .filter(|r| status.is_none_or(|s| s == i64::from(r.status())))
+        .map(|r| QueryOrgVmrResultDto {
+            id: Some(r.id.clone()),
+            vmr_id: Some(r.vmr_id.clone()),
+            vmr_name: Some(r.name.clone()),
+            vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
+            vmr_pkg_parties: Some(10),
+            max_audience_parties: Some(0),
+            status: Some(r.status()),
+            expire_date: Some(1_893_456_000_000),
+            member: r.member.as_ref().map(|m| IdMarkDto {
+                id: Some(m.clone()),
+                mark: Some(m.clone()),
+            }),
+            ..QueryOrgVmrResultDto::default()
+        })
+        .collect();
+    let count = rooms.len();
+    let page = rooms
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .collect();
+    reply(&QueryOrgVmrPage {
+        offset: Some(int32(offset)),
+        limit: Some(int32(limit)),
+        count: Some(int32(count)),
+        data: Some(page),
+    })
+}
+
+/// associate_vmr (`assign`) or disassociate_vmr; the account is the last path segment.
+fn assign(service: &mut Service, call: &Call<'_>, assign: bool) -> Outcome {
+    let ids: Vec<String> = call.parse()?;
+    let account = call
+        .path
+        .rsplit('/')
+        .next()
+        .map(|a| percent_encoding::percent_decode_str(a).decode_utf8_lossy().into_owned())
+        .unwrap_or_default();
+    if !service.auth.knows(&account, call.int_param("accountType").unwrap_or(0)) {
+        return Err(fail(400, "USG.201040000", format!("User {account} does not exist")));
+    }
+    let rooms = &mut service.rooms.rooms;
+    for id in &ids {
+        let room = rooms
+            .iter()
+            .find(|r| &r.id == id)
+            .ok_or_else(|| fail(400, "USG.000000001", format!("cloud meeting room {id} does not exist")))?;
+        match (&room.member, assign) {
+            (Some(other), true) if *other != account => {
+                return Err(fail(
+                    400,
+                    "USG.000000001",
+                    format!("cloud meeting room {id} is assigned to another member"),
+                ));
+            }
+            (member, false) if member.as_deref() != Some(account.as_str()) => {
+                return Err(fail(
+                    400,
+                    "USG.000000001",
+                    format!("cloud meeting room {id} is not assigned to {account}"),
+                ));
+            }
+            _ => {}
+        }
+    }
+    for room in rooms.iter_mut().filter(|r| ids.contains(&r.id)) {
+        room.member = assign.then(|| account.clone());
+    }
+    Ok(None)
+}
