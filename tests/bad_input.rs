@@ -11,9 +11,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
+use huaweicloud_meeting::operations::{self, Scheme};
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::testing::{check_request, spec_constraints};
-use huaweicloud_meeting::operations::{self, Scheme};
 use huaweicloud_meeting::{Client, Error};
 use serde_json::{Map, Value, json};
 
@@ -55,7 +55,11 @@ async fn send(client: &Client, operation: &str, params: Map<String, Value>, body
         };
     }
     if needs(Scheme::ConferenceToken) || needs(Scheme::HostPassword) {
-        let id = params.get("conferenceID").and_then(Value::as_str).unwrap_or("914087436").to_owned();
+        let id = params
+            .get("conferenceID")
+            .and_then(Value::as_str)
+            .unwrap_or("914087436")
+            .to_owned();
         let control = client.conference(id, "123456");
         return finish(control.call(operation, params, body).await).await;
     }
@@ -104,7 +108,12 @@ fn valid_value(spec: &Value, schema: &Value, current: Option<&Value>) -> Value {
             if items.is_empty() {
                 json!([valid_value(spec, &schema["items"], None)])
             } else {
-                Value::Array(items.iter().map(|item| valid_value(spec, &schema["items"], Some(item))).collect())
+                Value::Array(
+                    items
+                        .iter()
+                        .map(|item| valid_value(spec, &schema["items"], Some(item)))
+                        .collect(),
+                )
             }
         }
         (_, Some(current)) => current.clone(),

@@ -53,6 +53,15 @@ impl Auth {
         }
     }
 
+    /// The example member (the `account` of the examples) belongs to the enterprise.
+    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) {
+        if let Some(member) = examples.parameter("account").and_then(serde_json::Value::as_str)
+            && !self.members.iter().any(|m| m == member)
+        {
+            self.members.push(member.to_owned());
+        }
+    }
+
     /// The user a presented `X-Access-Token` belongs to.
     pub(super) fn user_of(&self, token: Option<String>) -> Result<String, Failure> {
         let token = token.ok_or_else(|| fail(401, "USG.000000004", "X-Access-Token is missing"))?;

@@ -14,6 +14,7 @@ use crate::types::{RestBulkDelAttendReqBody, RestLoginResponse, TokenInfo};
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("create_conf_token", create_conf_token),
     ("delete_attendees", delete_attendees),
+    ("stop_meeting", stop_meeting),
 ];
 
 pub(super) struct Control {
@@ -120,5 +121,17 @@ fn delete_attendees(service: &mut Service, call: &Call<'_>) -> Outcome {
     meeting
         .participants
         .retain(|p| !request.bulk_del_attend_info.iter().any(|r| r.number == p.number));
+    Ok(None)
+}
+
+/// Ends a meeting in progress; its meeting-control tokens end with it.
+fn stop_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let meeting = service.meetings.find_mut(call)?;
+    if meeting.state != MeetingState::InProgress {
+        return Err(fail(400, "MMC.111072005", "The meeting is not in progress"));
+    }
+    meeting.end();
+    let id = meeting.conference_id.clone();
+    service.control.forget(&id);
     Ok(None)
 }

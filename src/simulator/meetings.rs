@@ -86,6 +86,73 @@ impl Meetings {
     }
 }
 
+impl Meetings {
+    /// The example meeting: the examples' `conferenceID`, the host password of start_meeting's
+    /// example, create_recurring_meeting's example series with its attendees and the one
+    /// delete_attendees' example removes.
+    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, in_progress: bool) {
+        let text = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).map(str::to_owned);
+        let (Some(conference_id), Some(definition)) = (
+            text(examples.parameter("conferenceID")),
+            examples
+                .body("create_recurring_meeting")
+                .and_then(|b| serde_json::from_value::<RestScheduleConfDto>(b.clone()).ok()),
+        ) else {
+            return;
+        };
+        let host_password = text(examples.body("start_meeting").and_then(|b| b.get("password"))).unwrap_or_default();
+        let sub_meetings = definition
+            .cycle_params
+            .as_ref()
+            .and_then(|cycle| series::sub_meeting_dates(cycle).ok())
+            .unwrap_or_default();
+        let mut numbers: Vec<String> = definition.attendees.iter().filter_map(|a| a.phone.clone()).collect();
+        let removed = examples
+            .body("delete_attendees")
+            .and_then(|b| b.get("bulkDelAttendInfo"));
+        numbers.extend(
+            removed
+                .and_then(serde_json::Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(|r| text(r.get("number"))),
+        );
+        numbers.dedup();
+        let mut meeting = Meeting {
+            conference_id: conference_id.clone(),
+            host_password,
+            guest_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
+            definition,
+            state: MeetingState::Scheduled,
+            sub_meetings,
+            participants: numbers
+                .into_iter()
+                .map(|number| Participant {
+                    name: number.clone(),
+                    number,
+                    participant_id: None,
+                })
+                .collect(),
+            owner: String::new(),
+        };
+        if in_progress {
+            activate(&mut meeting, &mut self.next_participant);
+        }
+        self.meetings.insert(conference_id, meeting);
+    }
+}
+
+impl Meeting {
+    /// Ends the meeting: it goes back to its schedule (participants may join again until its
+    /// scheduled end, as the service does when it keeps the record).
+    pub(super) fn end(&mut self) {
+        self.state = MeetingState::Scheduled;
+        for participant in &mut self.participants {
+            participant.participant_id = None;
+        }
+    }
+}
+
 /// Starts a meeting; its participants get the ids a meeting in progress gives them.
 fn activate(meeting: &mut Meeting, next_participant: &mut u64) {
     meeting.state = MeetingState::InProgress;

@@ -28,6 +28,7 @@
 // areas and routes calls to them, `wire` writes the gateway's headers and bodies.
 mod auth;
 mod control;
+mod examples;
 mod meetings;
 mod rooms;
 mod service;
@@ -112,6 +113,8 @@ pub struct SimulatorBuilder {
     pub(crate) rooms: usize,
     pub(crate) access_token_validity: Duration,
     pub(crate) conference_token_validity: Duration,
+    /// Seed the world of the spec's examples; `Some(true)`: its meeting is in progress.
+    pub(crate) spec_examples: Option<bool>,
 }
 
 impl Default for SimulatorBuilder {
@@ -126,11 +129,21 @@ impl Default for SimulatorBuilder {
             rooms: DEFAULT_ROOMS,
             access_token_validity: Duration::from_secs(24 * 3600),
             conference_token_validity: Duration::from_secs(1800),
+            spec_examples: None,
         }
     }
 }
 
 impl SimulatorBuilder {
+    /// Seeds the world the spec's example requests assume, so that each one can succeed: the
+    /// example meeting (its `conferenceID`, host password and attendees) as a recurring series,
+    /// already in progress when `meeting_in_progress` (meeting-control examples need that),
+    /// the example member and the example cloud meeting room assigned to it.
+    pub fn spec_examples(mut self, meeting_in_progress: bool) -> Self {
+        self.spec_examples = Some(meeting_in_progress);
+        self
+    }
+
     /// Address to listen on (default 127.0.0.1, port 0).
     pub fn listen(mut self, addr: SocketAddr) -> Self {
         self.listen = addr;

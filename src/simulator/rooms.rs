@@ -46,6 +46,30 @@ impl Rooms {
     }
 }
 
+impl Rooms {
+    /// The example rooms (the body of associate_vmr's example) exist, assigned to the example
+    /// member.
+    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) {
+        let member = examples.parameter("account").and_then(serde_json::Value::as_str);
+        let ids = examples.body("associate_vmr").and_then(serde_json::Value::as_array);
+        for (i, id) in ids
+            .into_iter()
+            .flatten()
+            .filter_map(serde_json::Value::as_str)
+            .enumerate()
+        {
+            if !self.rooms.iter().any(|r| r.id == id) {
+                self.rooms.push(Room {
+                    id: id.to_owned(),
+                    vmr_id: format!("{}", 912_992_000 + i),
+                    name: format!("Example cloud meeting room {}", i + 1),
+                    member: member.map(str::to_owned),
+                });
+            }
+        }
+    }
+}
+
 fn search_corp_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
     let offset = call.int_param("offset").unwrap_or(0).max(0);
     let limit = call.int_param("limit").unwrap_or(10).max(1);

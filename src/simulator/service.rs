@@ -61,13 +61,20 @@ pub(crate) struct Service {
 
 impl Service {
     pub(crate) fn new(config: &SimulatorBuilder) -> Self {
-        Service {
+        let mut service = Service {
             auth: Auth::new(config),
             meetings: Meetings::new(),
             control: Control::new(config),
             rooms: Rooms::new(config),
             issued: Vec::new(),
+        };
+        if let Some(in_progress) = config.spec_examples {
+            let examples = super::examples::SpecExamples::load();
+            service.auth.seed_examples(&examples);
+            service.meetings.seed_examples(&examples, in_progress);
+            service.rooms.seed_examples(&examples);
         }
+        service
     }
 
     pub(crate) fn expire_access_tokens(&mut self) {

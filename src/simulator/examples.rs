@@ -1,0 +1,37 @@
+//! The world the spec's example requests assume (`SimulatorBuilder::spec_examples`): each
+//! area seeds its part from the examples, so every operation's example request can succeed.
+
+use serde_json::Value;
+
+/// The spec's examples, read from the spec the crate was generated from.
+pub(super) struct SpecExamples {
+    spec: Value,
+}
+
+impl SpecExamples {
+    pub(super) fn load() -> Self {
+        SpecExamples {
+            spec: serde_json::from_str(crate::validate::SPEC_JSON).expect("the embedded spec is JSON"),
+        }
+    }
+
+    /// The example of the component parameter whose API name is `name`.
+    pub(super) fn parameter(&self, name: &str) -> Option<&Value> {
+        self.spec
+            .pointer("/components/parameters")?
+            .as_object()?
+            .values()
+            .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?
+            .get("example")
+    }
+
+    /// The example request body of operation `id`.
+    pub(super) fn body(&self, id: &str) -> Option<&Value> {
+        let op = crate::operations::operation(id)?;
+        self.spec
+            .get("paths")?
+            .get(op.path)?
+            .get(op.method.to_ascii_lowercase())?
+            .pointer("/requestBody/content/application~1json/example")
+    }
+}
