@@ -337,7 +337,7 @@ impl Client {
             }
             let limit = self.inner.shared.max_response_body;
             if status.as_u16() < 400 {
-                return match response.content_length() {
+                return match declared_length(&response) {
                     // hyper reads no more than a declared length: the body is bounded already,
                     // and progenitor reads it as it arrives (no copy on the hot path).
                     Some(declared) if declared <= limit as u64 => Ok(response),
@@ -373,6 +373,18 @@ impl Client {
     }
 }
 
+/// The `Content-Length` header. (reqwest's `content_length()` reads the body's size hint, which
+/// its timeout wrapper hides.)
+fn declared_length(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
 /// The headers, body and version of a response, reading at most `limit` bytes of the body:
 /// a larger (declared or actual) body is an error, and the response, so its connection, is
 /// dropped unread.
@@ -385,10 +397,7 @@ async fn read_capped(
         limit,
     };
     let status = response.status();
-    if response
-        .content_length()
-        .is_some_and(|declared| declared > limit as u64)
-    {
+    if declared_length(&response).is_some_and(|declared| declared > limit as u64) {
         return Err(too_large(status));
     }
     let headers = std::mem::take(response.headers_mut());

@@ -8,25 +8,24 @@
 //! itself (builder input, decoding) are mapped here too. No strings are parsed back, no
 //! response is invented.
 
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::future::Future;
 
 use crate::error::{Error, invalid_builder_input, request_id_header, snippet};
 
 tokio::task_local! {
-    static PARKED: RefCell<Option<Error>>;
+    // Boxed: the slot is swapped in and out of thread-local storage on every poll.
+    static PARKED: Cell<Option<Box<Error>>>;
 }
 
 /// Runs a generated `send` and returns its result with the error typed.
 pub(crate) async fn run<T, E>(send: impl Future<Output = Result<T, progenitor_client::Error<E>>>) -> Result<T, Error> {
-    let (result, parked) = PARKED
-        .scope(RefCell::new(None), async {
-            let result = send.await;
-            let parked = PARKED.with(|slot| slot.borrow_mut().take());
-            (result, parked)
-        })
-        .await;
-    result.map_err(|error| parked.unwrap_or_else(|| from_progenitor(error)))
+    let mut scoped = std::pin::pin!(PARKED.scope(Cell::new(None), send));
+    let result = scoped.as_mut().await;
+    result.map_err(|error| {
+        let parked = scoped.as_mut().take_value().and_then(Cell::into_inner);
+        parked.map_or_else(|| from_progenitor(error), |parked| *parked)
+    })
 }
 
 /// Parks `error` for `send()` and returns what the `pre` hook returns instead.
@@ -45,7 +44,7 @@ pub(crate) fn fail_exec(http: &reqwest::Client, error: Error) -> reqwest::Error 
 }
 
 fn park(error: Error) {
-    let parked = PARKED.try_with(|slot| *slot.borrow_mut() = Some(error));
+    let parked = PARKED.try_with(|slot| slot.set(Some(Box::new(error))));
     debug_assert!(parked.is_ok(), "hooks run only inside outcome::run");
 }
 
