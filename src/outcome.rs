@@ -2,50 +2,56 @@
 //! [`Error`].
 //!
 //! progenitor's hooks can only fail with its own error type (`pre`) or a `reqwest::Error`
-//! (`exec`). So every public `send()` (build.rs wraps the generated one) runs the call inside
-//! a task-local slot; a hook that fails parks the typed error there and returns a placeholder
-//! that nobody reads, and `send()` returns the parked error. Errors progenitor produces by
-//! itself (builder input, decoding) are mapped here too. No strings are parsed back, no
-//! response is invented.
+//! (`exec`). So every public `send()` (build.rs wraps the generated one) gives the call a
+//! [`Slot`] of its own, carried by the client handle the hooks see; a hook that fails parks
+//! the typed error there and returns a placeholder that nobody reads, and `send()` returns the
+//! parked error. Errors progenitor produces by itself (builder input, decoding) are mapped
+//! here too. No strings are parsed back, no response is invented.
 
-use std::cell::Cell;
-use std::future::Future;
+use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, invalid_builder_input, request_id_header, snippet};
 
-tokio::task_local! {
-    // Boxed: the slot is swapped in and out of thread-local storage on every poll.
-    static PARKED: Cell<Option<Box<Error>>>;
+/// Where the hooks of one call park its failure.
+#[derive(Clone, Default)]
+pub(crate) struct Slot(Arc<Mutex<Option<Error>>>);
+
+impl Slot {
+    fn park(&self, error: Error) {
+        *self.0.lock().expect("slot lock") = Some(error);
+    }
+
+    fn take(&self) -> Option<Error> {
+        self.0.lock().expect("slot lock").take()
+    }
 }
 
-/// Runs a generated `send` and returns its result with the error typed.
-pub(crate) async fn run<T, E>(send: impl Future<Output = Result<T, progenitor_client::Error<E>>>) -> Result<T, Error> {
-    let mut scoped = std::pin::pin!(PARKED.scope(Cell::new(None), send));
-    let result = scoped.as_mut().await;
-    result.map_err(|error| {
-        let parked = scoped.as_mut().take_value().and_then(Cell::into_inner);
-        parked.map_or_else(|| from_progenitor(error), |parked| *parked)
-    })
+/// The result of a generated `send`, with the error typed: the parked one, else progenitor's.
+pub(crate) fn finish<T, E>(slot: &Slot, result: Result<T, progenitor_client::Error<E>>) -> Result<T, Error> {
+    result.map_err(|error| slot.take().unwrap_or_else(|| from_progenitor(error)))
 }
 
 /// Parks `error` for `send()` and returns what the `pre` hook returns instead.
-pub(crate) fn fail_pre<E>(error: Error) -> progenitor_client::Error<E> {
-    park(error);
-    progenitor_client::Error::Custom("see the parked error".into())
+pub(crate) fn fail_pre<E>(slot: Option<&Slot>, error: Error) -> progenitor_client::Error<E> {
+    match slot {
+        Some(slot) => {
+            slot.park(error);
+            progenitor_client::Error::Custom("see the parked error".into())
+        }
+        // Not called through a wrapped `send()` (cannot happen: the generated one is private).
+        None => progenitor_client::Error::Custom(error.to_string()),
+    }
 }
 
 /// Parks `error` for `send()` and returns what the `exec` hook returns instead: a request
 /// builder error from `http` (a request with no URL), which is never shown.
-pub(crate) fn fail_exec(http: &reqwest::Client, error: Error) -> reqwest::Error {
-    park(error);
+pub(crate) fn fail_exec(slot: Option<&Slot>, http: &reqwest::Client, error: Error) -> reqwest::Error {
+    if let Some(slot) = slot {
+        slot.park(error);
+    }
     http.request(reqwest::Method::GET, "")
         .build()
         .expect_err("a request without a URL cannot be built")
-}
-
-fn park(error: Error) {
-    let parked = PARKED.try_with(|slot| slot.set(Some(Box::new(error))));
-    debug_assert!(parked.is_ok(), "hooks run only inside outcome::run");
 }
 
 /// What progenitor's own errors mean (the hooks' errors never get here: they are parked).
