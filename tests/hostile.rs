@@ -19,6 +19,12 @@ async fn other_origin() -> (String, common::Capture) {
     (url, capture)
 }
 
+/// The simulator answers the next call of `operation` with a redirect to `location`.
+fn redirect(sim: &Simulator, operation: &str, status: u16, location: impl Into<String>) {
+    let location = location.into();
+    sim.inject(operation, Fault::Redirect { status, location });
+}
+
 fn removal() -> RestBulkDelAttendReqBody {
     RestBulkDelAttendReqBody::builder()
         .bulk_del_attend_info(vec![DelAttendInfo::builder().number("+1").try_into().unwrap()])
@@ -44,23 +50,21 @@ async fn a_redirect_to_another_origin_is_refused_and_carries_no_credential() {
     let (elsewhere, capture) = other_origin().await;
     let client = sim.client_builder().build().unwrap();
     client.authenticate().await.unwrap();
-    sim.inject(
+    redirect(
+        &sim,
         "search_meetings",
-        Fault::Redirect {
-            status: 307,
-            location: format!("{elsewhere}/v1/mmc/management/conferences"),
-        },
+        307,
+        format!("{elsewhere}/v1/mmc/management/conferences"),
     );
     let error = client.search_meetings().send().await.unwrap_err();
     assert_redirect_refused(&error, 307, "127.0.0.2");
 
     // The host password (create_conf_token) is not carried either.
-    sim.inject(
+    redirect(
+        &sim,
         "create_conf_token",
-        Fault::Redirect {
-            status: 302,
-            location: format!("{elsewhere}/v1/mmc/control/conferences/token?conferenceID=914087436"),
-        },
+        302,
+        format!("{elsewhere}/v1/mmc/control/conferences/token?conferenceID=914087436"),
     );
     let error = client
         .conference("914087436", "host-password")
@@ -80,13 +84,7 @@ async fn a_redirect_on_the_same_origin_is_not_followed_either() {
     let client = sim.client_builder().build().unwrap();
     client.authenticate().await.unwrap();
     sim.clear_log();
-    sim.inject(
-        "search_meetings",
-        Fault::Redirect {
-            status: 301,
-            location: "/v1/mmc/management/conferences?offset=0".into(),
-        },
-    );
+    redirect(&sim, "search_meetings", 301, "/v1/mmc/management/conferences?offset=0");
     let error = client.search_meetings().send().await.unwrap_err();
     assert_redirect_refused(&error, 301, "/v1/mmc/management/conferences");
     assert_eq!(
@@ -103,12 +101,11 @@ async fn an_https_endpoint_redirecting_to_http_is_refused() {
     let (elsewhere, capture) = other_origin().await;
     assert!(elsewhere.starts_with("http://"));
     let client = sim.client_builder().build().unwrap();
-    sim.inject(
+    redirect(
+        &sim,
         "create_app_id_token",
-        Fault::Redirect {
-            status: 308,
-            location: format!("{elsewhere}/v2/usg/acs/auth/appauth"),
-        },
+        308,
+        format!("{elsewhere}/v2/usg/acs/auth/appauth"),
     );
     let error = client.search_meetings().send().await.unwrap_err();
     assert_redirect_refused(&error, 308, "http://127.0.0.2");
@@ -130,12 +127,11 @@ async fn with_a_caller_supplied_client_that_follows_redirects_an_answer_from_els
         .http_client(following)
         .build()
         .unwrap();
-    sim.inject(
+    redirect(
+        &sim,
         "search_meetings",
-        Fault::Redirect {
-            status: 307,
-            location: format!("{elsewhere}/v1/mmc/management/conferences"),
-        },
+        307,
+        format!("{elsewhere}/v1/mmc/management/conferences"),
     );
     let error = client.search_meetings().send().await.unwrap_err();
     assert_redirect_refused(&error, 200, "127.0.0.2");
