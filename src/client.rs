@@ -331,8 +331,9 @@ impl Client {
                 }
             };
             let status = response.status();
-            if !self.inner.shared.is_own_origin(response.url()) {
-                // Only a caller-supplied HTTP client follows redirects.
+            // Only a caller-supplied HTTP client follows redirects: only its answers can come
+            // from elsewhere.
+            if self.inner.shared.may_follow_redirects && !self.inner.shared.is_own_origin(response.url()) {
                 return Err(Error::Redirected {
                     status: status.as_u16(),
                     location: Some(response.url().to_string()),

@@ -235,6 +235,7 @@ impl ClientBuilder {
     /// ```
     pub fn build(self) -> Result<Client, Error> {
         let endpoint = checked_endpoint(&self.endpoint)?;
+        let may_follow_redirects = self.http_client.is_some();
         let http = match self.http_client {
             Some(client) => client,
             None => crate::tls::http_client_builder(&self.root_certificates)?
@@ -253,6 +254,7 @@ impl ClientBuilder {
             retry: self.retry,
             validate: self.validate_requests,
             max_response_body: self.max_response_body,
+            may_follow_redirects,
         })
         .map_err(|e| Error::Config(format!("access token: {e}")))?;
         Ok(Client::new_with_client(&base, http, state))

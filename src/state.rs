@@ -37,6 +37,8 @@ pub(crate) struct Shared {
     pub(crate) origin: url::Origin,
     /// The most bytes read of a response body.
     pub(crate) max_response_body: usize,
+    /// The HTTP client is the caller's and may follow redirects (the client's own never does).
+    pub(crate) may_follow_redirects: bool,
     pub(crate) credentials: Option<Credentials>,
     /// The header value of a fixed access token, made once.
     pub(crate) fixed_token: Option<HeaderValue>,
@@ -81,6 +83,7 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryConfig,
     pub(crate) validate: bool,
     pub(crate) max_response_body: usize,
+    pub(crate) may_follow_redirects: bool,
 }
 
 impl ClientState {
@@ -91,6 +94,7 @@ impl ClientState {
             retry,
             validate,
             max_response_body,
+            may_follow_redirects,
         } = settings;
         let fixed_token = match &credentials {
             Some(Credentials::AccessToken(token)) => Some(sensitive(token.expose())?),
@@ -100,6 +104,7 @@ impl ClientState {
             shared: Arc::new(Shared {
                 origin: endpoint.origin(),
                 max_response_body,
+                may_follow_redirects,
                 credentials,
                 fixed_token,
                 validate,
