@@ -182,26 +182,18 @@ impl VisitMut for WrapSends {
             function.attrs.retain(|a| !a.path().is_ident("doc"));
             function.sig.ident = syn::Ident::new("send_generated", function.sig.ident.span());
             function.vis = syn::Visibility::Inherited;
-            let builder = &item.self_ty;
-            let builder_name = match &**builder {
-                syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.clone()),
-                _ => None,
-            };
-            let Some(builder_name) = builder_name else {
-                self.problem = Some("a builder impl without a named type".into());
-                return;
-            };
             wrappers.push(syn::parse_quote! {
                 #(#docs)*
                 ///
                 /// The request is checked against the spec, sent with the client's credentials
                 /// and retried when that is safe; any failure is a [`crate::Error`].
                 pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                    // A handle of this client for this call only, where the hooks park a
-                    // failure as a typed error (crate::outcome).
-                    let (client, slot) = self.client.for_one_call();
-                    let call = #builder_name { client: &client, ..self };
-                    crate::outcome::finish(&slot, call.send_generated().await)
+                    // The hooks park a failure in this call's slot as a typed error
+                    // (crate::outcome); the generated future is polled in place.
+                    let slot = crate::outcome::Slot::default();
+                    let call = ::std::pin::pin!(self.send_generated());
+                    let result = crate::outcome::WithSlot { slot: &slot, call }.await;
+                    crate::outcome::finish(&slot, result)
                 }
             });
             self.sends += 1;

@@ -27,14 +27,6 @@ use crate::{outcome, validate};
 const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 3600);
 
 impl Client {
-    /// This handle for one call, with a slot of its own for the hooks' failures (`send()`).
-    pub(crate) fn for_one_call(&self) -> (Client, outcome::Slot) {
-        let slot = outcome::Slot::default();
-        let mut scope = self.inner.scope.clone();
-        scope.slot = Some(slot.clone());
-        (self.scoped(scope), slot)
-    }
-
     fn scoped(&self, scope: Scope) -> Client {
         Client {
             baseurl: self.baseurl.clone(),
@@ -94,7 +86,6 @@ impl Client {
         self.scoped(Scope {
             conference: Some(session),
             authorization: None,
-            slot: None,
         })
     }
 }
@@ -145,7 +136,6 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
                 let scoped = client.scoped(Scope {
                     conference: None,
                     authorization: Some(sensitive(&signed.authorization).map_err(config)?),
-                    slot: None,
                 });
                 let body = types::AppAuthInfoV2::builder()
                     .app_id(app.app_id.clone())
@@ -162,7 +152,6 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
                 let scoped = client.scoped(Scope {
                     conference: None,
                     authorization: Some(sensitive(&basic_authorization(account, password)).map_err(config)?),
-                    slot: None,
                 });
                 let body = types::AuthReqDtov1::builder()
                     .account(account.clone())
@@ -279,7 +268,6 @@ impl Client {
                             let scope = Scope {
                                 conference: Some(session.clone()),
                                 authorization: None,
-                                slot: None,
                             };
                             fetch_conference_token(self.scoped(scope), session.clone())
                         })
@@ -439,33 +427,24 @@ impl ClientHooks<ClientState> for Client {
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        let slot = self.inner.scope.slot.as_ref();
-        let meta = operation(info.operation_id).ok_or_else(|| {
-            outcome::fail_pre(slot, Error::Config(format!("unknown operation {}", info.operation_id)))
-        })?;
+        let meta = operation(info.operation_id)
+            .ok_or_else(|| outcome::fail_pre(Error::Config(format!("unknown operation {}", info.operation_id))))?;
         if self.inner.shared.validate {
             validate::check(meta, request).map_err(|v| {
-                outcome::fail_pre(
-                    slot,
-                    Error::InvalidInput {
-                        field: v.field,
-                        reason: v.reason,
-                    },
-                )
+                outcome::fail_pre(Error::InvalidInput {
+                    field: v.field,
+                    reason: v.reason,
+                })
             })?;
         }
         if !self.inner.shared.is_own_origin(request.url()) {
-            return Err(outcome::fail_pre(
-                slot,
-                Error::Config(format!(
-                    "{} would go to {}, outside the client's endpoint",
-                    meta.id,
-                    request.url()
-                )),
-            ));
+            return Err(outcome::fail_pre(Error::Config(format!(
+                "{} would go to {}, outside the client's endpoint",
+                meta.id,
+                request.url()
+            ))));
         }
-        self.check_scope(meta, request)
-            .map_err(|e| outcome::fail_pre(slot, e))?;
+        self.check_scope(meta, request).map_err(outcome::fail_pre)?;
         Ok(())
     }
 
@@ -505,7 +484,7 @@ impl ClientHooks<ClientState> for Client {
             }
             result
         };
-        result.map_err(|error| outcome::fail_exec(self.inner.scope.slot.as_ref(), &self.client, error))
+        result.map_err(|error| outcome::fail_exec(&self.client, error))
     }
 }
 

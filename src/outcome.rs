@@ -3,52 +3,70 @@
 //!
 //! progenitor's hooks can only fail with its own error type (`pre`) or a `reqwest::Error`
 //! (`exec`). So every public `send()` (build.rs wraps the generated one) gives the call a
-//! [`Slot`] of its own, carried by the client handle the hooks see; a hook that fails parks
-//! the typed error there and returns a placeholder that nobody reads, and `send()` returns the
-//! parked error. Errors progenitor produces by itself (builder input, decoding) are mapped
-//! here too. No strings are parsed back, no response is invented.
+//! [`Slot`] on its own stack and polls the generated future through [`WithSlot`], which makes
+//! the slot the current one (scoped thread-local) for the duration of each poll; a hook that
+//! fails parks the typed error there and returns a placeholder that nobody reads, and `send()`
+//! returns the parked error. Errors progenitor produces by itself (builder input, decoding) are
+//! mapped here too. No strings are parsed back, no response is invented.
 
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll};
 
 use crate::error::{Error, invalid_builder_input, request_id_header, snippet};
 
+scoped_tls::scoped_thread_local!(static CURRENT: Slot);
+
 /// Where the hooks of one call park its failure.
-#[derive(Clone, Default)]
-pub(crate) struct Slot(Arc<Mutex<Option<Error>>>);
+#[derive(Default)]
+pub(crate) struct Slot(Mutex<Option<Error>>);
 
-impl Slot {
-    fn park(&self, error: Error) {
-        *self.0.lock().expect("slot lock") = Some(error);
-    }
+/// Polls `call` with `slot` as the current slot.
+pub(crate) struct WithSlot<'a, F> {
+    pub(crate) slot: &'a Slot,
+    pub(crate) call: Pin<&'a mut F>,
+}
 
-    fn take(&self) -> Option<Error> {
-        self.0.lock().expect("slot lock").take()
+impl<F: Future> Future for WithSlot<'_, F> {
+    type Output = F::Output;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = &mut *self;
+        CURRENT.set(this.slot, || this.call.as_mut().poll(cx))
     }
 }
 
 /// The result of a generated `send`, with the error typed: the parked one, else progenitor's.
 pub(crate) fn finish<T, E>(slot: &Slot, result: Result<T, progenitor_client::Error<E>>) -> Result<T, Error> {
-    result.map_err(|error| slot.take().unwrap_or_else(|| from_progenitor(error)))
+    result.map_err(|error| {
+        let parked = slot.0.lock().expect("slot lock").take();
+        parked.unwrap_or_else(|| from_progenitor(error))
+    })
+}
+
+fn park(error: Error) -> Option<Error> {
+    if CURRENT.is_set() {
+        CURRENT.with(|slot| *slot.0.lock().expect("slot lock") = Some(error));
+        None
+    } else {
+        // Not called through a wrapped `send()` (cannot happen: the generated one is private).
+        Some(error)
+    }
 }
 
 /// Parks `error` for `send()` and returns what the `pre` hook returns instead.
-pub(crate) fn fail_pre<E>(slot: Option<&Slot>, error: Error) -> progenitor_client::Error<E> {
-    match slot {
-        Some(slot) => {
-            slot.park(error);
-            progenitor_client::Error::Custom("see the parked error".into())
-        }
-        // Not called through a wrapped `send()` (cannot happen: the generated one is private).
-        None => progenitor_client::Error::Custom(error.to_string()),
+pub(crate) fn fail_pre<E>(error: Error) -> progenitor_client::Error<E> {
+    match park(error) {
+        None => progenitor_client::Error::Custom("see the parked error".into()),
+        Some(error) => progenitor_client::Error::Custom(error.to_string()),
     }
 }
 
 /// Parks `error` for `send()` and returns what the `exec` hook returns instead: a request
 /// builder error from `http` (a request with no URL), which is never shown.
-pub(crate) fn fail_exec(slot: Option<&Slot>, http: &reqwest::Client, error: Error) -> reqwest::Error {
-    if let Some(slot) = slot {
-        slot.park(error);
-    }
+pub(crate) fn fail_exec(http: &reqwest::Client, error: Error) -> reqwest::Error {
+    park(error);
     http.request(reqwest::Method::GET, "")
         .build()
         .expect_err("a request without a URL cannot be built")

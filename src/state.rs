@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 use reqwest::header::HeaderValue;
 
 use crate::auth::Credentials;
-use crate::outcome::Slot;
 use crate::retry::RetryConfig;
 use crate::secret::Secret;
 use crate::token::TokenCache;
@@ -55,8 +54,6 @@ pub(crate) struct Scope {
     pub(crate) conference: Option<Arc<ConferenceSession>>,
     /// `Authorization` for create_app_id_token / create_token, set by the token fetch.
     pub(crate) authorization: Option<HeaderValue>,
-    /// Where this call's hooks park a failure (a handle made by `send()` for one call).
-    pub(crate) slot: Option<Slot>,
 }
 
 /// A meeting's host password and its cached meeting-control token.
