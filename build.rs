@@ -389,17 +389,9 @@ fn operations_of(raw: &Value) -> impl Iterator<Item = (&String, &String, &Value)
 
 /// `T` of a `Result<T, E>` return type.
 fn result_ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let syn::Type::Path(path) = &**ty else { return None };
-    let last = path.path.segments.last().filter(|s| s.ident == "Result")?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ok) => Some(ok.clone()),
-        _ => None,
+    match output {
+        syn::ReturnType::Type(_, ty) => first_generic(ty, "Result"),
+        syn::ReturnType::Default => None,
     }
 }
 

@@ -69,6 +69,21 @@ pub(crate) fn position(id: &str) -> Option<usize> {
     OPERATIONS.binary_search_by(|op| op.id.cmp(id)).ok()
 }
 
+/// The operation a request with this method and path is for (path parameters match any
+/// segment).
+pub fn route(method: &str, path: &str) -> Option<&'static OperationMeta> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    OPERATIONS.iter().find(|op| {
+        let template: Vec<&str> = op.path.trim_matches('/').split('/').collect();
+        op.method == method
+            && template.len() == segments.len()
+            && template
+                .iter()
+                .zip(&segments)
+                .all(|(t, s)| t.starts_with('{') || t == s)
+    })
+}
+
 pub(crate) fn scheme(scheme: Scheme) -> &'static SecurityScheme {
     SECURITY_SCHEMES
         .iter()

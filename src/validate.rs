@@ -43,7 +43,7 @@ struct OperationChecks {
     body: Option<Validator>,
 }
 
-fn spec() -> &'static Value {
+pub(crate) fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| serde_json::from_str(SPEC_JSON).expect("build.rs wrote valid JSON"))
 }

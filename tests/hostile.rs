@@ -15,8 +15,7 @@ use huaweicloud_meeting::{AuthError, Client, Credentials, DEFAULT_MAX_RESPONSE_B
 
 /// A capture server on another loopback address (another origin than the simulator's).
 async fn other_origin() -> (String, common::Capture) {
-    let (url, capture) = common::capture_server_on("127.0.0.2").await;
-    (url, capture)
+    common::capture_server_on("127.0.0.2").await
 }
 
 /// The simulator answers the next call of `operation` with a redirect to `location`.

@@ -683,7 +683,6 @@ fn raw_http() -> reqwest::ClientBuilder {
 /// the spec without a simulator handler fails here, named.
 #[tokio::test]
 async fn every_operation_is_served_with_its_example_request() {
-    use huaweicloud_meeting::Credentials;
     use huaweicloud_meeting::operations::{Scheme, operations};
     const KEY: &str = "example-app-key";
     const PASSWORD: &str = "example-password";
@@ -706,19 +705,8 @@ async fn every_operation_is_served_with_its_example_request() {
             builder = builder.account(account, PASSWORD);
         }
         let sim = builder.start().await.unwrap();
-        let outcome = if needs(Scheme::AppIdSignature) {
-            let mut app = Credentials::app_id(text("appId").unwrap(), KEY);
-            if let Some(user) = text("userId") {
-                app = app.user_id(user);
-            }
-            let client = sim.client_builder().credentials(app).build().unwrap();
-            client.authenticate().await.map(|_| serde_json::Value::Null)
-        } else if needs(Scheme::AccountPassword) {
-            let client = sim
-                .client_builder()
-                .credentials(Credentials::account(text("account").unwrap(), PASSWORD))
-                .build()
-                .unwrap();
+        let outcome = if let Some(credentials) = common::example_credentials(op.id, KEY, PASSWORD) {
+            let client = sim.client_builder().credentials(credentials).build().unwrap();
             client.authenticate().await.map(|_| serde_json::Value::Null)
         } else {
             let client = sim.client_builder().build().unwrap();

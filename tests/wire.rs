@@ -60,42 +60,33 @@ async fn every_operation_sends_its_example_request() {
         let params = common::example_params(op.id);
         let body = common::example_body(op.id);
         let scheme = |s: Scheme| op.security.contains(&s);
-        let request = if scheme(Scheme::AppIdSignature) || scheme(Scheme::AccountPassword) {
-            // The client makes these calls itself, from its credentials and the example's IDs.
-            let example = body.clone().unwrap_or_default();
-            let text = |key: &str| example[key].as_str().map(str::to_owned);
-            let credentials = if scheme(Scheme::AppIdSignature) {
-                let mut app = Credentials::app_id(text("appId").expect("appId example"), "example-app-key");
-                if let Some(user) = text("userId") {
-                    app = app.user_id(user);
-                }
-                Credentials::from(app)
+        let request =
+            if let Some(credentials) = common::example_credentials(op.id, "example-app-key", "example-password") {
+                // The client makes these calls itself, from its credentials and the example's IDs.
+                let (client, capture) = client_with(credentials).await;
+                client.authenticate().await.unwrap_or_else(|e| panic!("{}: {e}", op.id));
+                only(capture.take())
             } else {
-                Credentials::account(text("account").expect("account example"), "example-password")
+                let (client, capture) = client().await;
+                let handle = if scheme(Scheme::ConferenceToken) || scheme(Scheme::HostPassword) {
+                    let id = params
+                        .get("conferenceID")
+                        .and_then(|v| v.as_str())
+                        .expect("conferenceID example");
+                    client.conference(id, "example-host-password")
+                } else {
+                    client
+                };
+                handle
+                    .call(op.id, params, body)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+                // A meeting-control call follows the control-token request.
+                capture.take().pop().expect("a request")
             };
-            let (client, capture) = client_with(credentials).await;
-            client.authenticate().await.unwrap_or_else(|e| panic!("{}: {e}", op.id));
-            only(capture.take())
-        } else {
-            let (client, capture) = client().await;
-            let handle = if scheme(Scheme::ConferenceToken) || scheme(Scheme::HostPassword) {
-                let id = params
-                    .get("conferenceID")
-                    .and_then(|v| v.as_str())
-                    .expect("conferenceID example");
-                client.conference(id, "example-host-password")
-            } else {
-                client
-            };
-            handle
-                .call(op.id, params, body)
-                .await
-                .unwrap_or_else(|e| panic!("{}: {e}", op.id));
-            // A meeting-control call follows the control-token request.
-            capture.take().pop().expect("a request")
-        };
         assert!(
-            common::route(&request.method, &request.path).is_some_and(|routed| routed.id == op.id),
+            huaweicloud_meeting::operations::route(&request.method, &request.path)
+                .is_some_and(|routed| routed.id == op.id),
             "{}: sent {} {}",
             op.id,
             request.method,

@@ -13,7 +13,7 @@ use super::rooms::Rooms;
 use super::wire::{
     Call, Failure, Outcome, error_format, error_with_id, fail, header, json_response, param, request_id,
 };
-use crate::operations::{ErrorFormat, OperationMeta, Scheme, operations, scheme};
+use crate::operations::{ErrorFormat, OperationMeta, Scheme, scheme};
 
 /// Handles one operation once the call is routed, authenticated and validated.
 pub(super) type Handler = fn(&mut Service, &Call<'_>) -> Outcome;
@@ -38,16 +38,7 @@ fn handler(operation_id: &str) -> Option<Handler> {
 
 /// The operation a method and path belong to.
 pub(crate) fn route(method: &Method, path: &str) -> Option<&'static OperationMeta> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    operations().iter().find(|op| {
-        let template: Vec<&str> = op.path.trim_matches('/').split('/').collect();
-        op.method == method.as_str()
-            && template.len() == segments.len()
-            && template
-                .iter()
-                .zip(&segments)
-                .all(|(t, s)| t.starts_with('{') || t == s)
-    })
+    crate::operations::route(method.as_str(), path)
 }
 
 pub(crate) struct Service {
@@ -183,7 +174,7 @@ mod tests {
             .iter()
             .flat_map(|area| area.iter().map(|(id, _)| *id))
             .collect();
-        let missing: Vec<&str> = operations()
+        let missing: Vec<&str> = crate::operations::operations()
             .iter()
             .map(|op| op.id)
             .filter(|id| !handled.contains(id))

@@ -108,7 +108,7 @@ async fn record(State(capture): State<Capture>, method: Method, uri: Uri, header
         body,
     });
     // The operation's example response from the spec, so any operation gets a valid answer.
-    match route(method.as_str(), uri.path()).and_then(|op| example_response(op.id)) {
+    match huaweicloud_meeting::operations::route(method.as_str(), uri.path()).and_then(|op| example_response(op.id)) {
         Some(example) => (
             [("content-type", "application/json;charset=UTF-8")],
             example.to_string(),
@@ -194,16 +194,26 @@ pub fn example_response(id: &str) -> Option<serde_json::Value> {
     Some(example.unwrap_or_else(|| panic!("{id}: its {status} response has no `example`")))
 }
 
-/// The operation a request is for, from the operation table.
-pub fn route(method: &str, path: &str) -> Option<&'static huaweicloud_meeting::operations::OperationMeta> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    huaweicloud_meeting::operations::operations().iter().find(|op| {
-        let template: Vec<&str> = op.path.trim_matches('/').split('/').collect();
-        op.method == method
-            && template.len() == segments.len()
-            && template
-                .iter()
-                .zip(&segments)
-                .all(|(t, s)| t.starts_with('{') || t == s)
-    })
+/// For an operation the client performs itself to obtain a token (App ID or account
+/// authentication), the credentials its example request is made from; `None` otherwise.
+pub fn example_credentials(id: &str, app_key: &str, password: &str) -> Option<huaweicloud_meeting::Credentials> {
+    use huaweicloud_meeting::Credentials;
+    use huaweicloud_meeting::operations::{Scheme, operation};
+    let security = operation(id)?.security;
+    let example = example_body(id).unwrap_or_default();
+    let text = |key: &str| example[key].as_str().map(str::to_owned);
+    if security.contains(&Scheme::AppIdSignature) {
+        let mut app = Credentials::app_id(text("appId").expect("appId example"), app_key);
+        if let Some(user) = text("userId") {
+            app = app.user_id(user);
+        }
+        Some(app.into())
+    } else if security.contains(&Scheme::AccountPassword) {
+        Some(Credentials::account(
+            text("account").expect("account example"),
+            password,
+        ))
+    } else {
+        None
+    }
 }
