@@ -15,7 +15,7 @@ use tracing::Instrument as _;
 use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization, unix_now};
 use crate::error::{AttemptFailure, AuthError, Error, ServiceError};
 use crate::generated::{Client, types};
-use crate::operations::{OperationMeta, Scheme, operation, scheme};
+use crate::operations::{OperationMeta, Scheme, TokenEffect, operation, scheme};
 use crate::retry::{Sent, send_with_retries};
 use crate::secret::Secret;
 use crate::state::{ClientState, ConferenceSession, Scope, sensitive};
@@ -85,8 +85,35 @@ impl Client {
         };
         self.scoped(Scope {
             conference: Some(session),
-            authorization: None,
+            ..Scope::default()
         })
+    }
+
+    /// Signs the client's access token out on the service (delete_token), freeing one of the
+    /// user's token slots (a user holds at most 64; the 65th evicts the oldest, which may be
+    /// another process's). The next call authenticates anew.
+    ///
+    /// Without a token (none obtained yet) nothing is sent. A token the service no longer
+    /// accepts is signed out already: that is a success too. A fixed token
+    /// ([`Credentials::AccessToken`]) is signed out as well, after which the client cannot
+    /// call anything that needs it.
+    pub async fn sign_out(&self) -> Result<(), Error> {
+        let token = match &self.inner.shared.fixed_token {
+            Some(token) => token.clone(),
+            None => match self.inner.shared.access_token.current() {
+                Some(token) => token.value.clone(),
+                None => return Ok(()),
+            },
+        };
+        let scoped = self.scoped(Scope {
+            access_token: Some(token),
+            ..Scope::default()
+        });
+        match scoped.delete_token().send().await {
+            Ok(_) => Ok(()),
+            Err(Error::Service(error)) if error.is_token_rejected() => Ok(()),
+            Err(error) => Err(error),
+        }
     }
 }
 
@@ -134,8 +161,8 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
             Some(Credentials::AppId(app)) => {
                 let signed = app.sign_now();
                 let scoped = client.scoped(Scope {
-                    conference: None,
                     authorization: Some(sensitive(&signed.authorization).map_err(config)?),
+                    ..Scope::default()
                 });
                 let body = types::AppAuthInfoV2::builder()
                     .app_id(app.app_id.clone())
@@ -150,8 +177,8 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
             }
             Some(Credentials::Account { account, password }) => {
                 let scoped = client.scoped(Scope {
-                    conference: None,
                     authorization: Some(sensitive(&basic_authorization(account, password)).map_err(config)?),
+                    ..Scope::default()
                 });
                 let body = types::AuthReqDtov1::builder()
                     .account(account.clone())
@@ -252,9 +279,13 @@ impl Client {
         for &needed in meta.security {
             let scheme = scheme(needed);
             let value = match needed {
-                Scheme::AccessToken => match &self.inner.shared.fixed_token {
-                    Some(token) => token.clone(),
-                    None => {
+                Scheme::AccessToken => match (&self.inner.scope.access_token, &self.inner.shared.fixed_token) {
+                    (Some(token), _) => {
+                        used = Used::AccessToken(token.clone());
+                        token.clone()
+                    }
+                    (None, Some(token)) => token.clone(),
+                    (None, None) => {
                         let token = self.access_token().await?;
                         used = Used::AccessToken(token.value.clone());
                         token.value.clone()
@@ -267,7 +298,7 @@ impl Client {
                         .get(|| {
                             let scope = Scope {
                                 conference: Some(session.clone()),
-                                authorization: None,
+                                ..Scope::default()
                             };
                             fetch_conference_token(self.scoped(scope), session.clone())
                         })
@@ -338,25 +369,20 @@ impl Client {
             }
             let limit = self.inner.shared.max_response_body;
             if status.as_u16() < 400 {
-                return match declared_length(&response) {
+                let response = match declared_length(&response) {
                     // hyper reads no more than a declared length: the body is bounded already,
                     // and progenitor reads it as it arrives (no copy on the hot path).
-                    Some(declared) if declared <= limit as u64 => Ok(response),
-                    _ => {
-                        let (headers, body, version) = read_capped(response, limit).await?;
-                        let mut rebuilt = http::Response::new(body);
-                        *rebuilt.status_mut() = status;
-                        *rebuilt.headers_mut() = headers;
-                        *rebuilt.version_mut() = version;
-                        Ok(reqwest::Response::from(rebuilt))
-                    }
+                    Some(declared) if declared <= limit as u64 => response,
+                    _ => rebuilt(status, read_capped(response, limit).await?),
                 };
+                return self.follow_token_effect(meta, &used, response).await;
             }
             let (headers, body, _) = read_capped(response, limit).await?;
             let status = status.as_u16();
             let mut error = ServiceError::from_response_parts(status, &headers, &body);
             error.earlier_attempts = earlier;
-            if error.is_token_rejected() && !renewed {
+            // Signing out a token the service no longer accepts needs no new token.
+            if error.is_token_rejected() && !renewed && meta.token_effect != TokenEffect::Revokes {
                 match used {
                     Used::AccessToken(value) => self.inner.shared.access_token.invalidate(&value),
                     Used::ConferenceToken(session, value) => session.token.invalidate(&value),
@@ -374,6 +400,54 @@ impl Client {
     }
 }
 
+impl Client {
+    /// Keeps the token cache in step with what a successful call did to the token it
+    /// presented (the spec's `x-meeting-token-effect`).
+    async fn follow_token_effect(
+        &self,
+        meta: &'static OperationMeta,
+        used: &Used,
+        response: reqwest::Response,
+    ) -> Result<reqwest::Response, Error> {
+        let Used::AccessToken(presented) = used else {
+            return Ok(response);
+        };
+        let cache = &self.inner.shared.access_token;
+        match meta.token_effect {
+            TokenEffect::Revokes => {
+                cache.invalidate(presented);
+                Ok(response)
+            }
+            TokenEffect::Renews => {
+                let status = response.status();
+                let parts = read_capped(response, self.inner.shared.max_response_body).await?;
+                // The answer is a TokenDTO: the token with its new lifetime.
+                if let Ok(token) = serde_json::from_slice::<types::TokenDto>(&parts.1) {
+                    let expires_in = token.expire_time.map(|at| at - unix_now());
+                    match cached_token(meta.id, token.access_token.as_ref(), &[token.valid_period, expires_in]) {
+                        Ok(renewed) => cache.replace(presented, renewed),
+                        Err(e) => tracing::debug!(operation = meta.id, error = %e, "kept the token as it was"),
+                    }
+                }
+                Ok(rebuilt(status, parts))
+            }
+            _ => Ok(response),
+        }
+    }
+}
+
+/// A response made of parts already read.
+fn rebuilt(
+    status: reqwest::StatusCode,
+    (headers, body, version): (http::HeaderMap, bytes::Bytes, http::Version),
+) -> reqwest::Response {
+    let mut response = http::Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = headers;
+    *response.version_mut() = version;
+    reqwest::Response::from(response)
+}
+
 /// The `Content-Length` header. (reqwest's `content_length()` reads the body's size hint, which
 /// its timeout wrapper hides.)
 fn declared_length(response: &reqwest::Response) -> Option<u64> {
@@ -389,7 +463,7 @@ fn declared_length(response: &reqwest::Response) -> Option<u64> {
 /// The headers, body and version of a response, reading at most `limit` bytes of the body:
 /// a larger (declared or actual) body is an error, and the response, so its connection, is
 /// dropped unread.
-async fn read_capped(
+pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<(http::HeaderMap, bytes::Bytes, http::Version), Error> {

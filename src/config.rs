@@ -57,6 +57,7 @@ pub struct ClientBuilder {
     retry: RetryConfig,
     validate_requests: bool,
     max_response_body: usize,
+    download_timeout: Duration,
 }
 
 /// The default cap of a response body: far above any answer the API documents (a page of
@@ -76,9 +77,14 @@ impl Default for ClientBuilder {
             retry: RetryConfig::default(),
             validate_requests: true,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
+            download_timeout: DEFAULT_DOWNLOAD_TIMEOUT,
         }
     }
 }
+
+/// The default time a file download may take, body included: a recording file is at most
+/// 1 GB (the service splits longer recordings).
+pub const DEFAULT_DOWNLOAD_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// Environment variables read by [`ClientBuilder::from_env`].
 pub mod env_vars {
@@ -125,6 +131,13 @@ impl ClientBuilder {
     /// Timeout of one attempt of a request, response body included (default 60 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Time a file download ([`Client::download_recording_file`]) may take, body included
+    /// (default [`DEFAULT_DOWNLOAD_TIMEOUT`], one hour).
+    pub fn download_timeout(mut self, timeout: Duration) -> Self {
+        self.download_timeout = timeout;
         self
     }
 
@@ -254,6 +267,7 @@ impl ClientBuilder {
             retry: self.retry,
             validate: self.validate_requests,
             max_response_body: self.max_response_body,
+            download_timeout: self.download_timeout,
             may_follow_redirects,
         })
         .map_err(|e| Error::Config(format!("access token: {e}")))?;

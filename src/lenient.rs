@@ -70,76 +70,96 @@ impl schemars::JsonSchema for LenientBool {
     }
 }
 
-/// An integer of a response. Documented as an integer, but some responses carry it as a
-/// string, even with trailing punctuation (`"callInRestriction": "0,"` in API Explorer's
-/// CreateMeeting example); the leading integer is taken. Serialized as a JSON number.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct LenientI32(pub i32);
+/// Integer types that accept what the service really sends: a number, or a string holding one
+/// (even with trailing punctuation); serialized as a JSON number.
+macro_rules! lenient_integer {
+    ($(#[$doc:meta])* $name:ident($int:ty)) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name(pub $int);
 
-impl std::ops::Deref for LenientI32 {
-    type Target = i32;
-    fn deref(&self) -> &i32 {
-        &self.0
-    }
-}
-
-impl From<i32> for LenientI32 {
-    fn from(value: i32) -> Self {
-        LenientI32(value)
-    }
-}
-
-impl From<LenientI32> for i32 {
-    fn from(value: LenientI32) -> Self {
-        value.0
-    }
-}
-
-impl fmt::Display for LenientI32 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
-}
-
-impl Serialize for LenientI32 {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_i32(self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for LenientI32 {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Wire {
-            Number(i32),
-            Text(String),
-        }
-        match Wire::deserialize(deserializer)? {
-            Wire::Number(value) => Ok(LenientI32(value)),
-            Wire::Text(text) => {
-                let text = text.trim();
-                let end = text
-                    .char_indices()
-                    .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && (*c == '-' || *c == '+'))))
-                    .map_or(text.len(), |(i, _)| i);
-                text[..end]
-                    .parse()
-                    .map(LenientI32)
-                    .map_err(|_| serde::de::Error::custom(format!("expected an integer, found {text:?}")))
+        impl std::ops::Deref for $name {
+            type Target = $int;
+            fn deref(&self) -> &$int {
+                &self.0
             }
         }
-    }
+
+        impl From<$int> for $name {
+            fn from(value: $int) -> Self {
+                $name(value)
+            }
+        }
+
+        impl From<$name> for $int {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                self.0.serialize(serializer)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[derive(Deserialize)]
+                #[serde(untagged)]
+                enum Wire {
+                    Number($int),
+                    Text(String),
+                }
+                match Wire::deserialize(deserializer)? {
+                    Wire::Number(value) => Ok($name(value)),
+                    Wire::Text(text) => leading_integer(&text)
+                        .map($name)
+                        .ok_or_else(|| serde::de::Error::custom(format!("expected an integer, found {text:?}"))),
+                }
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> String {
+                stringify!($name).into()
+            }
+
+            fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
+                generator.subschema_for::<$int>()
+            }
+        }
+    };
 }
 
-impl schemars::JsonSchema for LenientI32 {
-    fn schema_name() -> String {
-        "LenientI32".into()
-    }
+/// The integer a text starts with (`"0,"` is 0), if any.
+fn leading_integer<T: std::str::FromStr>(text: &str) -> Option<T> {
+    let text = text.trim();
+    let end = text
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && (*c == '-' || *c == '+'))))
+        .map_or(text.len(), |(i, _)| i);
+    text[..end].parse().ok()
+}
 
-    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
-        generator.subschema_for::<i32>()
-    }
+lenient_integer! {
+    /// An integer of a response. Documented as an integer, but some responses carry it as a
+    /// string, even with trailing punctuation (`"callInRestriction": "0,"` in API Explorer's
+    /// CreateMeeting example); the leading integer is taken. Serialized as a JSON number.
+    LenientI32(i32)
+}
+
+lenient_integer! {
+    /// A 64-bit integer of a response (epoch milliseconds), which some responses carry as a
+    /// string (`operateTime` in API Explorer's SearchCtlRecordsOfHisMeeting example); as
+    /// [`LenientI32`] otherwise.
+    LenientI64(i64)
 }
 
 #[cfg(test)]
@@ -166,5 +186,9 @@ mod tests {
         assert!(parse("\"none\"").is_err());
         assert!(parse("\"\"").is_err());
         assert_eq!(serde_json::to_string(&LenientI32(7)).unwrap(), "7");
+        let parse = |s: &str| serde_json::from_str::<LenientI64>(s).map(|n| n.0);
+        assert_eq!(parse("\"1906531200000\"").unwrap(), 1_906_531_200_000);
+        assert_eq!(parse("1906531200000").unwrap(), 1_906_531_200_000);
+        assert!(parse("\"x\"").is_err());
     }
 }

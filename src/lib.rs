@@ -35,7 +35,8 @@
 //! 3. `state`: what every client handle carries;
 //! 4. `generated`: the progenitor client (never edited by hand);
 //! 5. `client`: the hooks (credentials, retries, token renewal, tracing) and the conference
-//!    handles; `config`: the builder; `simulator` (feature `simulator`).
+//!    handles; `download`: files the service hands out URLs for; `config`: the builder;
+//!    `simulator` (feature `simulator`).
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 
@@ -45,6 +46,7 @@ mod auth;
 mod client;
 mod config;
 mod dispatch;
+mod download;
 mod error;
 mod generated;
 mod lenient;
@@ -58,10 +60,12 @@ mod token;
 mod validate;
 
 pub use auth::{AppIdCredentials, Credentials};
-pub use config::{ClientBuilder, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars};
+pub use config::{
+    ClientBuilder, DEFAULT_DOWNLOAD_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars,
+};
 pub use error::{AttemptFailure, AuthError, Error, ErrorCode, ServiceError};
 pub use generated::{CALLABLE_OPERATIONS, Client, ResponseValue, builder, types};
-pub use lenient::{LenientBool, LenientI32};
+pub use lenient::{LenientBool, LenientI32, LenientI64};
 pub use retry::RetryConfig;
 pub use secret::Secret;
 #[doc(hidden)]

@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) origin: url::Origin,
     /// The most bytes read of a response body.
     pub(crate) max_response_body: usize,
+    /// How long a file download may take, body included.
+    pub(crate) download_timeout: std::time::Duration,
     /// The HTTP client is the caller's and may follow redirects (the client's own never does).
     pub(crate) may_follow_redirects: bool,
     pub(crate) credentials: Option<Credentials>,
@@ -54,6 +56,9 @@ pub(crate) struct Scope {
     pub(crate) conference: Option<Arc<ConferenceSession>>,
     /// `Authorization` for create_app_id_token / create_token, set by the token fetch.
     pub(crate) authorization: Option<HeaderValue>,
+    /// The access token to present instead of the cached one (sign-out presents the token
+    /// it signs out, even when it is due for renewal).
+    pub(crate) access_token: Option<HeaderValue>,
 }
 
 /// A meeting's host password and its cached meeting-control token.
@@ -80,6 +85,7 @@ pub(crate) struct Settings {
     pub(crate) retry: RetryConfig,
     pub(crate) validate: bool,
     pub(crate) max_response_body: usize,
+    pub(crate) download_timeout: std::time::Duration,
     pub(crate) may_follow_redirects: bool,
 }
 
@@ -91,6 +97,7 @@ impl ClientState {
             retry,
             validate,
             max_response_body,
+            download_timeout,
             may_follow_redirects,
         } = settings;
         let fixed_token = match &credentials {
@@ -101,6 +108,7 @@ impl ClientState {
             shared: Arc::new(Shared {
                 origin: endpoint.origin(),
                 max_response_body,
+                download_timeout,
                 may_follow_redirects,
                 credentials,
                 fixed_token,

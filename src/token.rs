@@ -88,6 +88,20 @@ impl TokenCache {
         result
     }
 
+    /// The token held, fresh or not.
+    pub(crate) fn current(&self) -> Option<Arc<Token>> {
+        self.state.lock().expect("token cache lock").current.clone()
+    }
+
+    /// Holds `renewed` instead of `presented` (the service renewed it), unless `presented` was
+    /// already replaced by another token.
+    pub(crate) fn replace(&self, presented: &HeaderValue, renewed: Arc<Token>) {
+        let mut state = self.state.lock().expect("token cache lock");
+        if state.current.as_ref().is_some_and(|t| t.value == presented) {
+            state.current = Some(renewed);
+        }
+    }
+
     /// Forgets `rejected` (the service said it is invalid) unless it was already replaced,
     /// so concurrent rejections of one token cause one renewal.
     pub(crate) fn invalidate(&self, rejected: &HeaderValue) {

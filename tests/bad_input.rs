@@ -193,7 +193,12 @@ fn violate(keyword: &str, schema: &Value, current: Option<&Value>) -> Value {
     match keyword {
         "maxLength" => json!("a".repeat(number("maxLength") as usize + 1)),
         "minLength" => json!("a".repeat(number("minLength") as usize - 1)),
-        "pattern" => json!("!"),
+        // The first of a few texts the pattern refuses.
+        "pattern" => ["!", "", ",", "a,,b", " "]
+            .into_iter()
+            .map(|text| json!(text))
+            .find(|text| !jsonschema::is_valid(&json!({"pattern": schema["pattern"]}), text))
+            .unwrap_or_else(|| panic!("no candidate breaks the pattern {}", schema["pattern"])),
         "minimum" => json!(number("minimum") - 1),
         "maximum" => json!(number("maximum") + 1),
         "minItems" => json!([]),

@@ -697,7 +697,7 @@ async fn every_operation_is_served_with_its_example_request() {
         let params = common::example_params(op.id);
         let body = common::example_body(op.id);
         let text = |key: &str| body.as_ref().and_then(|b| b[key].as_str()).map(str::to_owned);
-        let mut builder = Simulator::builder().spec_examples(control);
+        let mut builder = Simulator::builder().spec_examples(op.needs_meeting_in_progress);
         if let Some(app_id) = text("appId") {
             builder = builder.app(app_id, KEY);
         }

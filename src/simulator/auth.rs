@@ -11,7 +11,7 @@ use super::SimulatorBuilder;
 use super::service::{Handler, Service};
 use super::wire::{Call, Failure, Outcome, fail, random_token, reply};
 use crate::Secret;
-use crate::types::{AppAuthInfoV2, AuthReqDtov1, TokenDto, UserInfo};
+use crate::types::{AppAuthInfoV2, AuthReqDtov1, TokenDto, UserInfo, ValidateTokenReqDto};
 
 /// Live tokens a user may hold with clientType 72; the next one evicts the oldest.
 const MAX_TOKENS_PER_USER: usize = 64;
@@ -21,10 +21,15 @@ pub(super) const ADMIN: &str = "";
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("create_app_id_token", create_app_id_token),
     ("create_token", create_token),
+    ("check_token", check_token),
+    ("update_token", update_token),
+    ("delete_token", delete_token),
 ];
 
 struct AccessToken {
     user: String,
+    /// The account information given with the token.
+    info: UserInfo,
     expires: Instant,
 }
 
@@ -53,21 +58,36 @@ impl Auth {
         }
     }
 
-    /// The example member (the `account` of the examples) belongs to the enterprise.
-    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) {
+    /// The examples' world: the example member (the `account` of the examples) belongs to the
+    /// enterprise, and the token check_token's example checks is the administrator's.
+    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, now: Instant) {
         if let Some(member) = examples.parameter("account").and_then(serde_json::Value::as_str)
             && !self.members.iter().any(|m| m == member)
         {
             self.members.push(member.to_owned());
         }
+        if let Some(token) = examples
+            .body("check_token")
+            .and_then(|b| b.get("token"))
+            .and_then(serde_json::Value::as_str)
+        {
+            self.tokens.insert(
+                token.to_owned(),
+                AccessToken {
+                    user: ADMIN.to_owned(),
+                    info: UserInfo::default(),
+                    expires: now + self.validity,
+                },
+            );
+        }
     }
 
     /// The user a presented `X-Access-Token` belongs to.
-    pub(super) fn user_of(&self, token: Option<String>) -> Result<String, Failure> {
+    pub(super) fn user_of(&self, token: Option<String>, now: Instant) -> Result<String, Failure> {
         let token = token.ok_or_else(|| fail(401, "USG.000000004", "X-Access-Token is missing"))?;
         match self.tokens.get(&token) {
-            Some(t) if t.expires > Instant::now() => Ok(t.user.clone()),
-            _ => Err(fail(401, "USG.000000004", "The token is invalid or has expired")),
+            Some(t) if t.expires > now => Ok(t.user.clone()),
+            _ => Err(invalid_token()),
         }
     }
 
@@ -79,19 +99,17 @@ impl Auth {
         }
     }
 
-    pub(super) fn expire_all(&mut self) {
-        let now = Instant::now();
+    pub(super) fn expire_all(&mut self, now: Instant) {
         self.tokens.values_mut().for_each(|t| t.expires = now);
     }
 
-    pub(super) fn expire(&mut self, token: &str) {
+    pub(super) fn expire(&mut self, token: &str, now: Instant) {
         if let Some(token) = self.tokens.get_mut(token) {
-            token.expires = Instant::now();
+            token.expires = now;
         }
     }
 
-    pub(super) fn live_tokens(&self, user_id: Option<&str>) -> usize {
-        let now = Instant::now();
+    pub(super) fn live_tokens(&self, user_id: Option<&str>, now: Instant) -> usize {
         self.tokens_by_user.get(user_id.unwrap_or(ADMIN)).map_or(0, |queue| {
             queue
                 .iter()
@@ -101,8 +119,7 @@ impl Auth {
     }
 
     /// A new access token for `user`, evicting the oldest beyond the cap.
-    fn issue(&mut self, user: &str) -> String {
-        let now = Instant::now();
+    fn issue(&mut self, user: &str, info: UserInfo, now: Instant) -> String {
         self.tokens.retain(|_, t| t.expires > now);
         let queue = self.tokens_by_user.entry(user.to_owned()).or_default();
         queue.retain(|t| self.tokens.contains_key(t));
@@ -118,19 +135,34 @@ impl Auth {
             token.clone(),
             AccessToken {
                 user: user.to_owned(),
+                info,
                 expires: now + self.validity,
             },
         );
         token
     }
+
+    /// A live token's entry.
+    fn live(&self, token: &str, now: Instant) -> Option<&AccessToken> {
+        self.tokens.get(token).filter(|t| t.expires > now)
+    }
+}
+
+fn invalid_token() -> Failure {
+    fail(401, "USG.000000004", "The token is invalid or has expired")
 }
 
 /// Issues an access token and answers the service's `TokenDTO` for it.
 fn token_reply(service: &mut Service, user: &str, user_info: UserInfo) -> Outcome {
-    let token = service.auth.issue(user);
+    let token = service.auth.issue(user, user_info.clone(), service.clock.instant());
     service.issued.push(token.clone());
+    describe_token(service, token, Some(user_info))
+}
+
+/// The service's `TokenDTO` for a token valid from now on.
+fn describe_token(service: &Service, token: String, user_info: Option<UserInfo>) -> Outcome {
     let validity = service.auth.validity.as_secs() as i64;
-    let unix = chrono::Utc::now().timestamp();
+    let unix = service.clock.now().timestamp();
     reply(&TokenDto {
         access_token: Some(Secret::new(token)),
         client_type: Some(72),
@@ -142,9 +174,47 @@ fn token_reply(service: &mut Service, user: &str, user_info: UserInfo) -> Outcom
         first_login: Some(false),
         pwd_expired: Some(false),
         delay_delete: Some(false),
-        user: Some(user_info),
+        user: user_info,
         ..TokenDto::default()
     })
+}
+
+/// Checks a token given in the body (no credential needed); with `needGenNewToken` a new
+/// token of the same user comes back.
+fn check_token(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let request: ValidateTokenReqDto = call.parse()?;
+    let now = service.clock.instant();
+    let (user, info) = service
+        .auth
+        .live(request.token.expose(), now)
+        .map(|t| (t.user.clone(), t.info.clone()))
+        .ok_or_else(invalid_token)?;
+    let info = request.need_account_info.unwrap_or(true).then_some(info);
+    if request.need_gen_new_token {
+        let token = service.auth.issue(&user, info.clone().unwrap_or_default(), now);
+        service.issued.push(token.clone());
+        return describe_token(service, token, info);
+    }
+    let token = request.token.expose().to_owned();
+    describe_token(service, token, info)
+}
+
+/// Renews the presented token: the same token, valid for a full lifetime from now.
+fn update_token(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let token = call.header("x-access-token").unwrap_or_default();
+    let now = service.clock.instant();
+    let validity = service.auth.validity;
+    let entry = service.auth.tokens.get_mut(&token).ok_or_else(invalid_token)?;
+    entry.expires = now + validity;
+    let info = entry.info.clone();
+    describe_token(service, token, Some(info))
+}
+
+/// Signs the presented token out: it stops working, freeing one of the user's token slots.
+fn delete_token(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let token = call.header("x-access-token").unwrap_or_default();
+    service.auth.tokens.remove(&token);
+    Ok(None)
 }
 
 fn create_app_id_token(service: &mut Service, call: &Call<'_>) -> Outcome {

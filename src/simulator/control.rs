@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use super::SimulatorBuilder;
-use super::meetings::MeetingState;
+use super::meetings::not_in_progress;
 use super::service::{Handler, Service};
 use super::wire::{Call, Failure, Outcome, bad_request, fail, int32, random_token, reply};
 use crate::Secret;
@@ -32,10 +32,10 @@ impl Control {
     }
 
     /// Checks a presented `X-Conference-Authorization` against the meeting the call names.
-    pub(super) fn authorize(&self, token: Option<String>, conference_id: &str) -> Result<(), Failure> {
+    pub(super) fn authorize(&self, token: Option<String>, conference_id: &str, now: Instant) -> Result<(), Failure> {
         let token = token.ok_or_else(|| fail(401, "MMC.118000001", "X-Conference-Authorization is missing"))?;
         match self.tokens.get(&token) {
-            Some((id, expires)) if *expires > Instant::now() && id == conference_id => Ok(()),
+            Some((id, expires)) if *expires > now && id == conference_id => Ok(()),
             _ => Err(fail(
                 401,
                 "MMC.118000001",
@@ -44,14 +44,13 @@ impl Control {
         }
     }
 
-    pub(super) fn expire_all(&mut self) {
-        let now = Instant::now();
+    pub(super) fn expire_all(&mut self, now: Instant) {
         self.tokens.values_mut().for_each(|(_, expires)| *expires = now);
     }
 
-    pub(super) fn expire(&mut self, token: &str) {
+    pub(super) fn expire(&mut self, token: &str, now: Instant) {
         if let Some((_, expires)) = self.tokens.get_mut(token) {
-            *expires = Instant::now();
+            *expires = now;
         }
     }
 
@@ -72,19 +71,19 @@ fn create_conf_token(service: &mut Service, call: &Call<'_>) -> Outcome {
     if meeting.host_password != password {
         return Err(refused());
     }
-    if meeting.state != MeetingState::InProgress {
-        return Err(fail(400, "MMC.111072005", "The meeting has not started"));
+    if meeting.live.is_none() {
+        return Err(not_in_progress());
     }
     let conference_id = meeting.conference_id.clone();
     let owner = meeting.owner.clone();
     let validity = service.control.validity;
     let token = random_token("stb");
     service.issued.push(token.clone());
-    service
-        .control
-        .tokens
-        .insert(token.clone(), (conference_id.clone(), Instant::now() + validity));
-    let expire_ms = chrono::Utc::now().timestamp_millis() + validity.as_millis() as i64;
+    service.control.tokens.insert(
+        token.clone(),
+        (conference_id.clone(), service.clock.instant() + validity),
+    );
+    let expire_ms = service.clock.now().timestamp_millis() + validity.as_millis() as i64;
     reply(&RestLoginResponse {
         address_token: Some(Secret::new(random_token("cnr"))),
         gloabl_public_ip: Some("meeting.huaweicloud.com".into()),
@@ -104,11 +103,15 @@ fn create_conf_token(service: &mut Service, call: &Call<'_>) -> Outcome {
     })
 }
 
+/// Who performs meeting control: the host, holding the meeting-control token.
+const HOST: &str = "chair";
+
 fn delete_attendees(service: &mut Service, call: &Call<'_>) -> Outcome {
     let request: RestBulkDelAttendReqBody = call.parse()?;
+    let now = service.clock.now();
     let meeting = service.meetings.find_mut(call)?;
-    if meeting.state != MeetingState::InProgress {
-        return Err(fail(400, "MMC.111072005", "The meeting is not in progress"));
+    if meeting.live.is_none() {
+        return Err(not_in_progress());
     }
     for removal in &request.bulk_del_attend_info {
         if !meeting.participants.iter().any(|p| p.number == removal.number) {
@@ -118,20 +121,17 @@ fn delete_attendees(service: &mut Service, call: &Call<'_>) -> Outcome {
             )));
         }
     }
-    meeting
-        .participants
-        .retain(|p| !request.bulk_del_attend_info.iter().any(|r| r.number == p.number));
+    for removal in &request.bulk_del_attend_info {
+        meeting.leave(&removal.number, now);
+        meeting.log_control(now, HOST, "DEL_ATTENDEE", &removal.number);
+    }
     Ok(None)
 }
 
-/// Ends a meeting in progress; its meeting-control tokens end with it.
+/// Ends a meeting in progress: it goes to history; its meeting-control tokens end with it.
 fn stop_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let meeting = service.meetings.find_mut(call)?;
-    if meeting.state != MeetingState::InProgress {
-        return Err(fail(400, "MMC.111072005", "The meeting is not in progress"));
-    }
-    meeting.end();
-    let id = meeting.conference_id.clone();
-    service.control.forget(&id);
+    let now = service.clock.now();
+    let id = call.param("conferenceID").unwrap_or_default();
+    service.end_meeting(&id, now, HOST)?;
     Ok(None)
 }

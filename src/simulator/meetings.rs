@@ -1,41 +1,76 @@
-//! Meetings and recurring series: scheduling, search, detail, start and cancel.
+//! Meetings and recurring series: scheduling, editing, search, detail, start and cancel, and
+//! the holding of a meeting from its start until it ends (its record then goes to history).
 
+mod online;
 mod series;
 
 use std::collections::BTreeMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use rand::Rng as _;
 
+use super::history::{HeldMeeting, control_record};
 use super::service::{Handler, Service};
-use super::wire::{Call, Failure, Outcome, bad_request, fail, int32, random_token, reply};
+use super::wire::{Call, Failure, Outcome, bad_request, fail, hex_id, int32, random_token, reply};
 use crate::Secret;
 use crate::types::{
-    ConfConfigInfo, ConfDetail, ConferenceInfo, CycleParamsInfo, CycleSubConf, CycleSubConfConfigDto, PageParticipant,
-    PartAttendee, ParticipantInfo, PasswordEntry, RestListConfResponse, RestScheduleConfDto, StartMeetingResponse,
-    StartRequest,
+    ConfAttendeeRecordInfo, ConfConfigInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, CycleParamsInfo,
+    CycleSubConf, CycleSubConfConfigDto, PageParticipant, PartAttendee, ParticipantInfo, PasswordEntry,
+    RestCancelSingleRecordCycleConfListReqBody, RestListConfResponse, RestScheduleConfDto, RestScheduleCycleConfDto,
+    StartMeetingResponse, StartRequest,
 };
+
+pub(super) use online::HANDLERS as ONLINE_HANDLERS;
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("create_meeting", |service, call| create(service, call, false)),
     ("create_recurring_meeting", |service, call| create(service, call, true)),
+    ("update_meeting", update_meeting),
     ("update_recurring_meeting", update_recurring_meeting),
+    ("update_recurring_sub_meeting", update_recurring_sub_meeting),
+    ("cancel_recurring_sub_meeting", cancel_recurring_sub_meeting),
     ("search_meetings", search_meetings),
     ("show_meeting_detail", show_meeting_detail),
     ("start_meeting", start_meeting),
-    ("cancel_meeting", cancel_meeting),
+    ("cancel_meeting", cancel),
+    ("cancel_recurring_meeting", cancel),
 ];
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum MeetingState {
-    Scheduled,
-    InProgress,
-}
 
 pub(super) struct Participant {
     pub(super) number: String,
-    name: String,
-    participant_id: Option<String>,
+    pub(super) name: String,
+    /// The id the participant has in the meeting in progress.
+    pub(super) participant_id: Option<String>,
+}
+
+/// One occurrence of a series.
+struct SubMeeting {
+    id: String,
+    start: NaiveDateTime,
+    length: i64,
+    media_types: Option<String>,
+    /// Held and ended: it can no longer be edited.
+    held: bool,
+}
+
+impl SubMeeting {
+    fn end(&self) -> NaiveDateTime {
+        self.start + chrono::Duration::minutes(self.length)
+    }
+}
+
+/// One holding of a meeting, from its start to its end: what history keeps of it.
+pub(super) struct Live {
+    pub(super) conf_uuid: String,
+    started: DateTime<Utc>,
+    /// When it ends by itself (its scheduled end, or its length after an early start).
+    pub(super) ends: DateTime<Utc>,
+    /// The occurrence of a series being held.
+    sub_meeting: Option<String>,
+    /// Recording (auto record); a recorded holding has recording files once it ends.
+    recording: bool,
+    attendance: Vec<ConfAttendeeRecordInfo>,
+    control: Vec<ConfCtlRecordInfo>,
 }
 
 pub(super) struct Meeting {
@@ -43,12 +78,16 @@ pub(super) struct Meeting {
     definition: RestScheduleConfDto,
     pub(super) host_password: String,
     guest_password: String,
-    pub(super) state: MeetingState,
-    /// The days of a series; empty for a single meeting.
-    sub_meetings: Vec<NaiveDate>,
+    /// Scheduled start (UTC); a series' first occurrence.
+    start: NaiveDateTime,
+    /// The occurrences of a series; empty for a single meeting.
+    sub_meetings: Vec<SubMeeting>,
     pub(super) participants: Vec<Participant>,
     /// The user who scheduled it ("" for the default administrator).
     pub(super) owner: String,
+    pub(super) live: Option<Live>,
+    /// A single meeting that was held and ended: it can no longer be edited or started.
+    ended: bool,
 }
 
 pub(super) struct Meetings {
@@ -65,6 +104,41 @@ fn not_found(conference_id: &str) -> Failure {
     )
 }
 
+/// The service's answer to a change of a meeting that has started.
+fn started(conference_id: &str) -> Failure {
+    bad_request(format!(
+        "meeting {conference_id} has started: it can no longer be modified"
+    ))
+}
+
+/// The service's answer to a change of a meeting that has ended.
+fn ended(conference_id: &str) -> Failure {
+    fail(
+        400,
+        "MMC.111072006",
+        format!("CONF_ENDED: meeting {conference_id} has ended"),
+    )
+}
+
+const MINUTE: &str = "%Y-%m-%d %H:%M";
+
+fn minutes(start: NaiveDateTime, length: i64) -> NaiveDateTime {
+    start + chrono::Duration::minutes(length)
+}
+
+fn utc(time: NaiveDateTime) -> DateTime<Utc> {
+    time.and_utc()
+}
+
+/// A `yyyy-MM-dd HH:mm` start time; absent or empty means now.
+fn start_time(value: Option<&str>, now: DateTime<Utc>) -> Result<NaiveDateTime, Failure> {
+    match value.filter(|t| !t.is_empty()) {
+        None => Ok(now.naive_utc()),
+        Some(text) => NaiveDateTime::parse_from_str(text, MINUTE)
+            .map_err(|_| bad_request(format!("startTime {text:?} is not yyyy-MM-dd HH:mm"))),
+    }
+}
+
 impl Meetings {
     pub(super) fn new() -> Self {
         Meetings {
@@ -74,24 +148,91 @@ impl Meetings {
         }
     }
 
+    pub(super) fn get(&self, conference_id: &str) -> Result<&Meeting, Failure> {
+        self.meetings.get(conference_id).ok_or_else(|| not_found(conference_id))
+    }
+
+    pub(super) fn get_mut(&mut self, conference_id: &str) -> Result<&mut Meeting, Failure> {
+        self.meetings
+            .get_mut(conference_id)
+            .ok_or_else(|| not_found(conference_id))
+    }
+
     /// The meeting the call's `conferenceID` names.
     pub(super) fn find(&self, call: &Call<'_>) -> Result<&Meeting, Failure> {
-        let id = call.param("conferenceID").unwrap_or_default();
-        self.meetings.get(&id).ok_or_else(|| not_found(&id))
+        self.get(&call.param("conferenceID").unwrap_or_default())
     }
 
     pub(super) fn find_mut(&mut self, call: &Call<'_>) -> Result<&mut Meeting, Failure> {
-        let id = call.param("conferenceID").unwrap_or_default();
-        self.meetings.get_mut(&id).ok_or_else(|| not_found(&id))
+        self.get_mut(&call.param("conferenceID").unwrap_or_default())
+    }
+
+    /// Meetings in progress, in the order they were scheduled.
+    pub(super) fn in_progress(&self) -> impl Iterator<Item = &Meeting> {
+        self.meetings.values().filter(|m| m.live.is_some())
+    }
+
+    /// Ends the meetings whose end time has passed, and forgets those whose schedule is over.
+    /// Returns the records of the holdings that ended.
+    pub(super) fn tick(&mut self, now: DateTime<Utc>) -> Vec<HeldMeeting> {
+        let mut held = Vec::new();
+        for meeting in self.meetings.values_mut() {
+            if let Some(ends) = meeting.live.as_ref().map(|l| l.ends).filter(|ends| *ends <= now) {
+                held.push(meeting.end(ends, ""));
+            }
+        }
+        self.meetings
+            .retain(|_, m| m.live.is_some() || utc(m.scheduled_end()) > now);
+        held
+    }
+
+    /// Ends the meeting in progress `conference_id` at `now`, `operator` ending it.
+    pub(super) fn end(
+        &mut self,
+        conference_id: &str,
+        now: DateTime<Utc>,
+        operator: &str,
+    ) -> Result<HeldMeeting, Failure> {
+        let meeting = self.get_mut(conference_id)?;
+        if meeting.live.is_none() {
+            return Err(not_in_progress());
+        }
+        Ok(meeting.end(now, operator))
     }
 }
 
+/// The service's answer to a control of a meeting that is not in progress.
+pub(super) fn not_in_progress() -> Failure {
+    fail(400, "MMC.111072005", "The meeting is not in progress")
+}
+
 impl Meetings {
-    /// The example meeting: the examples' `conferenceID`, the host password of start_meeting's
-    /// example, create_recurring_meeting's example series with its attendees and the one
-    /// delete_attendees' example removes.
-    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, in_progress: bool) {
-        let text = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).map(str::to_owned);
+    /// The examples' world: create_recurring_meeting's example series under the examples'
+    /// `conferenceID` (its occurrences with the ids of search_meetings' example), the host
+    /// password of start_meeting's example, its attendees and the one delete_attendees'
+    /// example removes; and create_meeting's example meeting under update_meeting's example
+    /// `conferenceID` (update_meeting edits single meetings only).
+    pub(super) fn seed_examples(
+        &mut self,
+        examples: &super::examples::SpecExamples,
+        in_progress: bool,
+        now: DateTime<Utc>,
+    ) {
+        use serde_json::Value;
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
+        let host_password = text(examples.body("start_meeting").and_then(|b| b.get("password"))).unwrap_or_default();
+        let single = (
+            text(examples.operation_parameter("update_meeting", "conferenceID")),
+            examples
+                .body("create_meeting")
+                .and_then(|b| serde_json::from_value::<RestScheduleConfDto>(b.clone()).ok()),
+        );
+        if let (Some(id), Some(definition)) = single
+            && let Ok(mut meeting) = Meeting::new(id.clone(), definition, String::new(), now)
+        {
+            meeting.host_password.clone_from(&host_password);
+            self.meetings.insert(id, meeting);
+        }
         let (Some(conference_id), Some(definition)) = (
             text(examples.parameter("conferenceID")),
             examples
@@ -100,206 +241,507 @@ impl Meetings {
         ) else {
             return;
         };
-        let host_password = text(examples.body("start_meeting").and_then(|b| b.get("password"))).unwrap_or_default();
-        let sub_meetings = definition
-            .cycle_params
-            .as_ref()
-            .and_then(|cycle| series::sub_meeting_dates(cycle).ok())
-            .unwrap_or_default();
-        let mut numbers: Vec<String> = definition.attendees.iter().filter_map(|a| a.phone.clone()).collect();
+        let Ok(mut meeting) = Meeting::new(conference_id.clone(), definition, String::new(), now) else {
+            return;
+        };
+        meeting.host_password = host_password;
+        // Occurrence ids as search_meetings' example lists them.
+        let listed = examples
+            .response("search_meetings")
+            .and_then(|r| r.pointer("/data/0/subConfs"))
+            .and_then(Value::as_array);
+        for sub in listed.into_iter().flatten() {
+            let (Some(id), Some(start)) = (text(sub.get("cycleSubConfID")), text(sub.get("startTime"))) else {
+                continue;
+            };
+            if let Some(occurrence) = meeting
+                .sub_meetings
+                .iter_mut()
+                .find(|s| s.start.format(MINUTE).to_string() == start)
+            {
+                occurrence.id = id;
+            }
+        }
         let removed = examples
             .body("delete_attendees")
-            .and_then(|b| b.get("bulkDelAttendInfo"));
-        numbers.extend(
-            removed
-                .and_then(serde_json::Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(|r| text(r.get("number"))),
-        );
-        numbers.dedup();
-        let mut meeting = Meeting {
-            conference_id: conference_id.clone(),
-            host_password,
-            guest_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
-            definition,
-            state: MeetingState::Scheduled,
-            sub_meetings,
-            participants: numbers
-                .into_iter()
-                .map(|number| Participant {
+            .and_then(|b| b.get("bulkDelAttendInfo"))
+            .and_then(Value::as_array);
+        for number in removed.into_iter().flatten().filter_map(|r| text(r.get("number"))) {
+            if !meeting.participants.iter().any(|p| p.number == number) {
+                meeting.participants.push(Participant {
                     name: number.clone(),
                     number,
                     participant_id: None,
-                })
-                .collect(),
-            owner: String::new(),
-        };
+                });
+            }
+        }
         if in_progress {
-            activate(&mut meeting, &mut self.next_participant);
+            meeting.activate(now, &mut self.next_participant, "");
         }
         self.meetings.insert(conference_id, meeting);
     }
 }
 
 impl Meeting {
-    /// Ends the meeting: it goes back to its schedule (participants may join again until its
-    /// scheduled end, as the service does when it keeps the record).
-    pub(super) fn end(&mut self) {
-        self.state = MeetingState::Scheduled;
+    fn new(
+        conference_id: String,
+        definition: RestScheduleConfDto,
+        owner: String,
+        now: DateTime<Utc>,
+    ) -> Result<Meeting, Failure> {
+        let start = start_time(definition.start_time.as_deref(), now)?;
+        let sub_meetings = match &definition.cycle_params {
+            Some(cycle) => series::sub_meeting_dates(cycle)?
+                .into_iter()
+                .map(|day| SubMeeting {
+                    id: hex_id(),
+                    start: day.and_time(start.time()),
+                    length: definition_length(&definition),
+                    media_types: None,
+                    held: false,
+                })
+                .collect(),
+            None => Vec::new(),
+        };
+        let participants = definition
+            .attendees
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Participant {
+                number: a
+                    .phone
+                    .clone()
+                    .or_else(|| a.account_id.clone())
+                    .unwrap_or_else(|| format!("+99111600{i:04}")),
+                name: a.name.clone().unwrap_or_default(),
+                participant_id: None,
+            })
+            .collect();
+        let mut meeting = Meeting {
+            conference_id,
+            host_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
+            guest_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
+            definition,
+            start,
+            sub_meetings,
+            participants,
+            owner,
+            live: None,
+            ended: false,
+        };
+        if let Some(first) = meeting.sub_meetings.first() {
+            meeting.start = first.start;
+        }
+        Ok(meeting)
+    }
+
+    fn is_series(&self) -> bool {
+        self.definition.cycle_params.is_some()
+    }
+
+    fn length(&self) -> i64 {
+        definition_length(&self.definition)
+    }
+
+    /// When its schedule is over: a single meeting's end, a series' last occurrence's end.
+    fn scheduled_end(&self) -> NaiveDateTime {
+        self.sub_meetings
+            .iter()
+            .map(SubMeeting::end)
+            .max()
+            .unwrap_or_else(|| minutes(self.start, self.length()))
+    }
+
+    /// Whether it may still be changed (not in progress, not ended).
+    fn check_editable(&self) -> Result<(), Failure> {
+        if self.live.is_some() {
+            return Err(started(&self.conference_id));
+        }
+        if self.ended {
+            return Err(ended(&self.conference_id));
+        }
+        Ok(())
+    }
+
+    /// Starts a holding at `now`: the participants join, auto record starts recording.
+    fn activate(&mut self, now: DateTime<Utc>, next_participant: &mut u64, operator: &str) {
+        // A series holds its next occurrence that is not over.
+        let occurrence = self
+            .sub_meetings
+            .iter()
+            .find(|s| !s.held && utc(s.end()) > now)
+            .map(|s| (Some(s.id.clone()), s.start, s.length));
+        let (sub_meeting, start, length) = occurrence.unwrap_or((None, self.start, self.length()));
+        // On time it ends as scheduled; started early it lasts its length.
+        let ends = if utc(start) <= now {
+            utc(minutes(start, length))
+        } else {
+            now + chrono::Duration::minutes(length)
+        };
+        let joined = now.timestamp_millis();
+        let attendance = self
+            .participants
+            .iter()
+            .map(|p| ConfAttendeeRecordInfo {
+                display_name: Some(p.name.clone()),
+                call_number: Some(p.number.clone()),
+                device_type: Some("PC".into()),
+                join_time: Some(joined),
+                media_type: Some("Video".into()),
+                ..ConfAttendeeRecordInfo::default()
+            })
+            .collect();
+        let mut live = Live {
+            conf_uuid: hex_id(),
+            started: now,
+            ends,
+            sub_meeting,
+            recording: self.definition.is_auto_record == Some(1),
+            attendance,
+            control: Vec::new(),
+        };
+        live.control
+            .push(control_record(now, operator, "START_CONF", &self.conference_id));
+        if live.recording {
+            live.control
+                .push(control_record(now, operator, "START_RECORD", &self.conference_id));
+        }
+        self.live = Some(live);
+        for participant in &mut self.participants {
+            participant.participant_id.get_or_insert_with(|| {
+                *next_participant += 1;
+                format!("{:032x}", 0xba9a_cb1e_u128 << 64 | u128::from(*next_participant))
+            });
+        }
+    }
+
+    /// Records a control operation on the holding in progress.
+    pub(super) fn log_control(&mut self, now: DateTime<Utc>, operator: &str, code: &str, object: &str) {
+        if let Some(live) = &mut self.live {
+            live.control.push(control_record(now, operator, code, object));
+        }
+    }
+
+    /// A participant leaves the meeting in progress (hung up or removed).
+    pub(super) fn leave(&mut self, number: &str, now: DateTime<Utc>) {
+        self.participants.retain(|p| p.number != number);
+        if let Some(live) = &mut self.live {
+            for record in live
+                .attendance
+                .iter_mut()
+                .filter(|r| r.call_number.as_deref() == Some(number) && r.left_time.is_none())
+            {
+                record.left_time = Some(now.timestamp_millis());
+            }
+        }
+    }
+
+    /// Ends the holding in progress at `now`; returns what history keeps of it.
+    fn end(&mut self, now: DateTime<Utc>, operator: &str) -> HeldMeeting {
+        let mut live = self.live.take().expect("ends a meeting in progress");
+        live.control
+            .push(control_record(now, operator, "STOP_CONF", &self.conference_id));
+        for record in &mut live.attendance {
+            record.left_time.get_or_insert(now.timestamp_millis());
+        }
+        let mut info = conference_info(self, None);
+        match &live.sub_meeting {
+            Some(id) => {
+                if let Some(sub) = self.sub_meetings.iter_mut().find(|s| &s.id == id) {
+                    sub.held = true;
+                }
+            }
+            None => self.ended = true,
+        }
         for participant in &mut self.participants {
             participant.participant_id = None;
+        }
+        info.conf_uuid = Some(live.conf_uuid.clone());
+        info.cycle_sub_conf_id.clone_from(&live.sub_meeting);
+        info.conference_state = Some("Destroyed".into());
+        info.start_time = Some(live.started.format(MINUTE).to_string());
+        info.end_time = Some(now.format(MINUTE).to_string());
+        info.is_has_record_file = Some(live.recording.into());
+        info.sub_confs = None;
+        HeldMeeting {
+            conf_uuid: live.conf_uuid,
+            owner: self.owner.clone(),
+            info,
+            participants: self.participants.iter().map(participant_info).collect(),
+            attendance: live.attendance,
+            control: live.control,
+            recorded: live.recording,
+            started: live.started,
+            ended: now,
         }
     }
 }
 
-/// Starts a meeting; its participants get the ids a meeting in progress gives them.
-fn activate(meeting: &mut Meeting, next_participant: &mut u64) {
-    meeting.state = MeetingState::InProgress;
-    for participant in &mut meeting.participants {
-        participant.participant_id.get_or_insert_with(|| {
-            *next_participant += 1;
-            format!("{:032x}", 0xba9a_cb1e_u128 << 64 | u128::from(*next_participant))
-        });
-    }
+fn definition_length(definition: &RestScheduleConfDto) -> i64 {
+    i64::from(definition.length.unwrap_or(30))
 }
 
 /// create_meeting, or create_recurring_meeting (`recurring`).
 fn create(service: &mut Service, call: &Call<'_>, recurring: bool) -> Outcome {
     let definition: RestScheduleConfDto = call.parse()?;
-    let sub_meetings = if recurring {
-        let cycle = definition
-            .cycle_params
-            .as_ref()
-            .ok_or_else(|| bad_request("cycleParams is mandatory for a recurring meeting"))?;
-        series::sub_meeting_dates(cycle)?
-    } else {
-        Vec::new()
-    };
+    if recurring && definition.cycle_params.is_none() {
+        return Err(bad_request("cycleParams is mandatory for a recurring meeting"));
+    }
+    if !recurring && definition.cycle_params.is_some() {
+        return Err(bad_request(
+            "cycleParams is for create_recurring_meeting: a single meeting has none",
+        ));
+    }
+    let now = service.clock.now();
     // A single meeting without a start time is an instant meeting: it starts now.
     let starts_now = definition.start_time.as_deref().is_none_or(str::is_empty) && !recurring;
     let state = &mut service.meetings;
     let conference_id = state.next_conference.to_string();
-    state.next_conference += 1;
-    let participants = definition
-        .attendees
-        .iter()
-        .enumerate()
-        .map(|(i, a)| Participant {
-            number: a
-                .phone
-                .clone()
-                .or_else(|| a.account_id.clone())
-                .unwrap_or_else(|| format!("+99111600{i:04}")),
-            name: a.name.clone().unwrap_or_default(),
-            participant_id: None,
-        })
-        .collect();
-    let mut meeting = Meeting {
-        conference_id: conference_id.clone(),
-        host_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
-        guest_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
-        definition,
-        state: MeetingState::Scheduled,
-        sub_meetings,
-        participants,
-        owner: call.user.to_owned(),
-    };
-    if starts_now {
-        activate(&mut meeting, &mut state.next_participant);
+    let mut meeting = Meeting::new(conference_id.clone(), definition, call.user.to_owned(), now)?;
+    if utc(meeting.scheduled_end()) <= now {
+        return Err(bad_request(
+            "the meeting would end before now: startTime is in the past",
+        ));
     }
-    let info = conference_info(&meeting);
+    state.next_conference += 1;
+    if starts_now {
+        meeting.activate(now, &mut state.next_participant, call.user);
+    }
+    let info = conference_info(&meeting, None);
     state.meetings.insert(conference_id, meeting);
     reply(&[info])
 }
 
+/// Replaces the definition of a single meeting that has not started.
+fn update_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let definition: RestScheduleConfDto = call.parse()?;
+    let now = service.clock.now();
+    let meeting = service.meetings.find_mut(call)?;
+    meeting.check_editable()?;
+    if meeting.is_series() || definition.cycle_params.is_some() {
+        return Err(bad_request(
+            "a recurring series is modified with update_recurring_meeting or update_recurring_sub_meeting",
+        ));
+    }
+    let mut replaced = Meeting::new(meeting.conference_id.clone(), definition, meeting.owner.clone(), now)?;
+    if utc(replaced.scheduled_end()) <= now {
+        return Err(bad_request(
+            "the meeting would end before now: startTime is in the past",
+        ));
+    }
+    // The meeting keeps its passwords; the new definition replaces everything else.
+    replaced.host_password = std::mem::take(&mut meeting.host_password);
+    replaced.guest_password = std::mem::take(&mut meeting.guest_password);
+    *meeting = replaced;
+    reply(&[conference_info(meeting, None)])
+}
+
 fn update_recurring_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
     let definition: RestScheduleConfDto = call.parse()?;
+    let now = service.clock.now();
     let meeting = service.meetings.find_mut(call)?;
-    if meeting.sub_meetings.is_empty() {
+    if !meeting.is_series() {
         return Err(bad_request("the meeting is not a recurring series"));
     }
-    if meeting.state == MeetingState::InProgress {
-        return Err(bad_request("a meeting that has started cannot be modified"));
+    if meeting.live.is_some() {
+        return Err(started(&meeting.conference_id));
     }
-    let cycle = definition
-        .cycle_params
-        .as_ref()
-        .ok_or_else(|| bad_request("cycleParams is mandatory for a recurring meeting"))?;
-    meeting.sub_meetings = series::sub_meeting_dates(cycle)?;
+    if definition.cycle_params.is_none() {
+        return Err(bad_request("cycleParams is mandatory for a recurring meeting"));
+    }
+    let mut replaced = Meeting::new(meeting.conference_id.clone(), definition, meeting.owner.clone(), now)?;
+    // Occurrences on the same day keep their ids and whether they were held.
+    for sub in &mut replaced.sub_meetings {
+        if let Some(old) = meeting
+            .sub_meetings
+            .iter()
+            .find(|old| old.start.date() == sub.start.date())
+        {
+            sub.id.clone_from(&old.id);
+            sub.held = old.held;
+        }
+    }
+    replaced.host_password = std::mem::take(&mut meeting.host_password);
+    replaced.guest_password = std::mem::take(&mut meeting.guest_password);
+    replaced.participants = std::mem::take(&mut meeting.participants);
     // Full replacement: what the body omits returns to its default.
-    meeting.definition = definition;
-    reply(&[conference_info(meeting)])
+    *meeting = replaced;
+    reply(&[conference_info(meeting, None)])
+}
+
+/// The occurrence `id` of a series that may still change.
+fn editable_sub_meeting<'a>(meeting: &'a mut Meeting, id: &str) -> Result<&'a mut SubMeeting, Failure> {
+    let conference_id = meeting.conference_id.clone();
+    let live = meeting.live.as_ref().and_then(|l| l.sub_meeting.clone());
+    let sub = meeting
+        .sub_meetings
+        .iter_mut()
+        .find(|s| s.id == id)
+        .ok_or_else(|| not_found(&format!("{conference_id} (sub-meeting {id})")))?;
+    if live.as_deref() == Some(id) {
+        return Err(started(&format!("{conference_id} (sub-meeting {id})")));
+    }
+    if sub.held {
+        return Err(ended(&format!("{conference_id} (sub-meeting {id})")));
+    }
+    Ok(sub)
+}
+
+fn series_of<'a>(service: &'a mut Service, call: &Call<'_>) -> Result<&'a mut Meeting, Failure> {
+    let meeting = service.meetings.find_mut(call)?;
+    if !meeting.is_series() {
+        return Err(bad_request(format!(
+            "meeting {} is not a recurring series",
+            meeting.conference_id
+        )));
+    }
+    Ok(meeting)
+}
+
+/// Changes one occurrence of a series; the others keep their schedule.
+fn update_recurring_sub_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let change: RestScheduleCycleConfDto = call.parse()?;
+    let now = service.clock.now();
+    let meeting = series_of(service, call)?;
+    let start = start_time(Some(&change.start_time), now)?;
+    let length = i64::from(change.length);
+    if utc(minutes(start, length)) <= now {
+        return Err(bad_request(
+            "the sub-meeting would end before now: startTime is in the past",
+        ));
+    }
+    let sub = editable_sub_meeting(meeting, &change.cycle_sub_conf_id)?;
+    sub.start = start;
+    sub.length = length;
+    sub.media_types = Some(change.media_types.to_string());
+    meeting.sub_meetings.sort_by_key(|s| s.start);
+    if let Some(first) = meeting.sub_meetings.first() {
+        meeting.start = first.start;
+    }
+    Ok(None)
+}
+
+/// Cancels occurrences of a series; the others stay scheduled.
+fn cancel_recurring_sub_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let request: RestCancelSingleRecordCycleConfListReqBody = call.parse()?;
+    let meeting = series_of(service, call)?;
+    for id in &request.cycle_sub_conf_i_ds {
+        editable_sub_meeting(meeting, id)?;
+    }
+    let remaining = meeting
+        .sub_meetings
+        .iter()
+        .filter(|s| !request.cycle_sub_conf_i_ds.contains(&s.id))
+        .count();
+    if remaining == 0 {
+        return Err(bad_request(
+            "cancelling every sub-meeting cancels the series: use cancel_recurring_meeting",
+        ));
+    }
+    meeting
+        .sub_meetings
+        .retain(|s| !request.cycle_sub_conf_i_ds.contains(&s.id));
+    if let Some(first) = meeting.sub_meetings.first() {
+        meeting.start = first.start;
+    }
+    Ok(None)
 }
 
 /// `offset` and `limit` of a paged read, with the service's defaults.
-fn page(call: &Call<'_>, default_limit: i64) -> (i64, i64) {
+pub(super) fn page(call: &Call<'_>, default_limit: i64) -> (i64, i64) {
     let offset = call.int_param("offset").unwrap_or(0).max(0);
     let limit = call.int_param("limit").unwrap_or(default_limit).max(0);
     (offset, limit)
 }
 
-fn paged<T>(items: impl Iterator<Item = T>, offset: i64, limit: i64) -> impl Iterator<Item = T> {
+pub(super) fn paged<T>(items: impl Iterator<Item = T>, offset: i64, limit: i64) -> impl Iterator<Item = T> {
     items
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
 }
 
-fn search_meetings(service: &mut Service, call: &Call<'_>) -> Outcome {
+/// Whether `key` (a search) matches a meeting's ID, subject or scheduler.
+pub(super) fn matches(meeting: &Meeting, key: &str) -> bool {
+    key.is_empty()
+        || meeting.conference_id.contains(key)
+        || meeting.definition.subject.as_deref().unwrap_or("").contains(key)
+        || meeting.owner.contains(key)
+}
+
+/// A page of meetings, in start order (`DSC_StartTIME` reverses it).
+pub(super) fn list_response(call: &Call<'_>, mut meetings: Vec<&Meeting>) -> Outcome {
     let (offset, limit) = page(call, 20);
-    let key = call.param("searchKey").unwrap_or_default();
-    let mut matching: Vec<&Meeting> = service
-        .meetings
-        .meetings
-        .values()
-        .filter(|m| {
-            key.is_empty()
-                || m.conference_id.contains(&key)
-                || m.definition.subject.as_deref().unwrap_or("").contains(&key)
-        })
-        .collect();
+    meetings.sort_by_key(|m| m.live.as_ref().map_or(utc(m.start), |l| l.started));
     if call.param("sortType").as_deref() == Some("DSC_StartTIME") {
-        matching.reverse();
+        meetings.reverse();
     }
     reply(&RestListConfResponse {
         offset: Some(int32(offset)),
         limit: Some(int32(limit)),
-        count: Some(int32(matching.len())),
+        count: Some(int32(meetings.len())),
         data: Some(
-            paged(matching.iter(), offset, limit)
-                .map(|m| conference_info(m))
+            paged(meetings.iter(), offset, limit)
+                .map(|m| conference_info(m, None))
                 .collect(),
         ),
     })
 }
 
-fn show_meeting_detail(service: &mut Service, call: &Call<'_>) -> Outcome {
+fn search_meetings(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let key = call.param("searchKey").unwrap_or_default();
+    let matching = service
+        .meetings
+        .meetings
+        .values()
+        .filter(|m| matches(m, &key))
+        .collect();
+    list_response(call, matching)
+}
+
+pub(super) fn participant_info(p: &Participant) -> ParticipantInfo {
+    ParticipantInfo {
+        participant_id: Some(p.number.clone()),
+        name: Some(p.name.clone()),
+        role: Some(0),
+        state: Some("MEETTING".into()),
+        attendee_type: Some("normal".into()),
+        subscriber_id: p.participant_id.clone(),
+        ..ParticipantInfo::default()
+    }
+}
+
+/// The detail of a meeting: its description and a page of its participants.
+pub(super) fn detail(call: &Call<'_>, meeting: &Meeting) -> Outcome {
     let (offset, limit) = page(call, 20);
-    let meeting = service.meetings.find(call)?;
-    let participants = paged(meeting.participants.iter(), offset, limit)
-        .map(|p| ParticipantInfo {
-            participant_id: Some(p.number.clone()),
-            name: Some(p.name.clone()),
-            role: Some(0),
-            state: Some("MEETTING".into()),
-            attendee_type: Some("normal".into()),
-            subscriber_id: p.participant_id.clone(),
-            ..ParticipantInfo::default()
-        })
+    let key = call.param("searchKey").unwrap_or_default();
+    let participants: Vec<&Participant> = meeting
+        .participants
+        .iter()
+        .filter(|p| key.is_empty() || p.name.contains(&key) || p.number.contains(&key))
         .collect();
     reply(&ConfDetail {
-        conference_data: Some(conference_info(meeting)),
+        conference_data: Some(conference_info(meeting, None)),
         data: Some(PageParticipant {
             offset: Some(int32(offset)),
             limit: Some(int32(limit)),
-            count: Some(int32(meeting.participants.len())),
-            data: Some(participants),
+            count: Some(int32(participants.len())),
+            data: Some(
+                paged(participants.into_iter(), offset, limit)
+                    .map(participant_info)
+                    .collect(),
+            ),
         }),
     })
 }
 
+fn show_meeting_detail(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let meeting = service.meetings.find(call)?;
+    detail(call, meeting)
+}
+
 fn start_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
     let request: StartRequest = call.parse()?;
+    let now = service.clock.now();
     let state = &mut service.meetings;
     let id = &request.conference_id;
     let meeting = state.meetings.get_mut(id).ok_or_else(|| not_found(id))?;
@@ -317,34 +759,42 @@ fn start_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
             "CONF_NOT_FOUND_OR_AUTH_FAILED: wrong meeting password",
         ));
     }
-    activate(meeting, &mut state.next_participant);
+    if meeting.ended {
+        return Err(ended(id));
+    }
+    // Starting a meeting in progress joins it: nothing changes.
+    if meeting.live.is_none() {
+        meeting.activate(now, &mut state.next_participant, call.user);
+    }
     reply(&StartMeetingResponse {
         uuid: Some(random_token("stb")),
         region_ip: Some("127.0.0.1".into()),
     })
 }
 
-fn cancel_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
+/// cancel_meeting or cancel_recurring_meeting (the whole series): a meeting in progress only
+/// with `type` 1, which ends it first (it goes to history).
+fn cancel(service: &mut Service, call: &Call<'_>) -> Outcome {
     let end_if_started = call.int_param("type") == Some(1);
+    let now = service.clock.now();
     let meeting = service.meetings.find(call)?;
-    if meeting.state == MeetingState::InProgress && !end_if_started {
-        return Err(bad_request(
-            "the meeting is in progress: cancel it with type=1 to end it",
-        ));
-    }
     let id = meeting.conference_id.clone();
+    if meeting.live.is_some() {
+        if !end_if_started {
+            return Err(bad_request(
+                "the meeting is in progress: cancel it with type=1 to end it",
+            ));
+        }
+        service.end_meeting(&id, now, call.user)?;
+    }
     service.meetings.meetings.remove(&id);
     service.control.forget(&id);
     Ok(None)
 }
 
-const MINUTE: &str = "%Y-%m-%d %H:%M";
-
 /// `start` (`yyyy-MM-dd HH:mm`) plus `minutes`, or "" when `start` is not such a time.
-fn plus_minutes(start: &str, minutes: i64) -> String {
-    NaiveDateTime::parse_from_str(start, MINUTE)
-        .map(|s| (s + chrono::Duration::minutes(minutes)).format(MINUTE).to_string())
-        .unwrap_or_default()
+fn plus_minutes(start: NaiveDateTime, length: i64) -> String {
+    minutes(start, length).format(MINUTE).to_string()
 }
 
 fn password_entry(role: &str, password: &str) -> PasswordEntry {
@@ -354,68 +804,58 @@ fn password_entry(role: &str, password: &str) -> PasswordEntry {
     }
 }
 
-/// A meeting as the service describes it (`ConferenceInfo`).
-fn conference_info(meeting: &Meeting) -> ConferenceInfo {
+/// A meeting as the service describes it (`ConferenceInfo`); `attendees` overrides the
+/// participants listed (history lists those of the holding).
+pub(super) fn conference_info(meeting: &Meeting, attendees: Option<&[Participant]>) -> ConferenceInfo {
     let d = &meeting.definition;
-    let length = i64::from(d.length.unwrap_or(30));
-    let time_of_day = d
-        .start_time
-        .as_deref()
-        .filter(|t| t.len() >= 16)
-        .map_or("00:00", |t| &t[11..16])
-        .to_owned();
-    // A series starts on its first day; an instant meeting without a start time, now.
-    let start = match (
-        meeting.sub_meetings.first(),
-        d.start_time.as_deref().filter(|t| !t.is_empty()),
-    ) {
-        (Some(first), _) => format!("{} {time_of_day}", first.format("%Y-%m-%d")),
-        (None, Some(t)) => t.to_owned(),
-        (None, None) => chrono::Utc::now().format(MINUTE).to_string(),
+    let length = meeting.length();
+    let media_of = |types: &str| {
+        if types.contains("HDVideo") || types.contains("Video") {
+            "HDVideo,Data,Voice"
+        } else {
+            "Voice,Data"
+        }
     };
-    let end = plus_minutes(&start, length);
-    let media = if d.media_types.contains("HDVideo") || d.media_types.contains("Video") {
-        "HDVideo,Data,Voice"
-    } else {
-        "Voice,Data"
-    };
-    let recurring = !meeting.sub_meetings.is_empty();
-    let in_progress = meeting.state == MeetingState::InProgress;
+    let media = media_of(&d.media_types);
+    let recurring = meeting.is_series();
+    let live = meeting.live.as_ref();
     let config = d.conf_config_info.clone().unwrap_or_default();
     let allow_guest_start = config.allow_guest_start_conf.unwrap_or(false);
-    let size = int32(meeting.participants.len());
+    let participants = attendees.unwrap_or(&meeting.participants);
+    let size = int32(participants.len());
     let id = &meeting.conference_id;
     let sub_confs = || {
-        let sub_conf = |(i, day): (usize, &NaiveDate)| {
-            let sub_start = format!("{} {time_of_day}", day.format("%Y-%m-%d"));
-            CycleSubConf {
-                cycle_sub_conf_id: Some(format!("{:024x}{i:08x}", id.parse::<u128>().unwrap_or(0))),
+        meeting
+            .sub_meetings
+            .iter()
+            .map(|sub| CycleSubConf {
+                cycle_sub_conf_id: Some(sub.id.clone()),
                 conference_id: Some(id.clone()),
-                end_time: Some(plus_minutes(&sub_start, length)),
-                start_time: Some(sub_start),
-                media_type: Some(media.into()),
-                is_auto_record: Some(0),
-                record_auth_type: Some(2),
+                start_time: Some(sub.start.format(MINUTE).to_string()),
+                end_time: Some(plus_minutes(sub.start, sub.length)),
+                media_type: Some(media_of(sub.media_types.as_deref().unwrap_or(&d.media_types)).into()),
+                is_auto_record: Some(d.is_auto_record.unwrap_or(0)),
+                record_auth_type: Some(d.record_auth_type.unwrap_or(2)),
                 conf_config_info: Some(CycleSubConfConfigDto {
                     call_in_restriction: Some(0),
                     audience_call_in_restriction: Some(0),
                     allow_guest_start_conf: Some(allow_guest_start.into()),
                     enable_waiting_room: Some(false.into()),
+                    ..CycleSubConfConfigDto::default()
                 }),
                 ..CycleSubConf::default()
-            }
-        };
-        meeting.sub_meetings.iter().enumerate().map(sub_conf).collect()
+            })
+            .collect()
     };
     ConferenceInfo {
         conference_id: Some(id.clone()),
         subject: Some(d.subject.clone().unwrap_or_default()),
         size: Some(size),
         time_zone_id: Some(d.time_zone_id.clone().unwrap_or_else(|| "56".into())),
-        start_time: Some(start),
-        end_time: Some(end),
+        start_time: Some(meeting.start.format(MINUTE).to_string()),
+        end_time: Some(plus_minutes(meeting.start, length)),
         media_types: Some(media.into()),
-        conference_state: Some(if in_progress { "Created" } else { "Schedule" }.into()),
+        conference_state: Some(if live.is_some() { "Created" } else { "Schedule" }.into()),
         language: Some(d.language.map_or_else(|| "zh-CN".to_owned(), |l| l.to_string())),
         access_number: Some("+991117".into()),
         password_entry: Some(vec![
@@ -435,13 +875,16 @@ fn conference_info(meeting: &Meeting) -> ConferenceInfo {
         conf_type: Some(
             if recurring {
                 "CYCLE"
-            } else if in_progress {
+            } else if d.start_time.as_deref().is_none_or(str::is_empty) {
                 "IMMEDIATELY"
             } else {
                 "FUTURE"
             }
             .into(),
         ),
+        conf_uuid: live.map(|l| l.conf_uuid.clone()),
+        cycle_sub_conf_id: live.and_then(|l| l.sub_meeting.clone()),
+        online_attendee_amount: live.map(|_| size),
         is_auto_record: Some(d.is_auto_record.unwrap_or(0)),
         chair_join_uri: Some(format!("https://127.0.0.1/#/j/{id}/chair")),
         guest_join_uri: Some(format!("https://127.0.0.1/#/j/{id}/guest")),
@@ -467,8 +910,7 @@ fn conference_info(meeting: &Meeting) -> ConferenceInfo {
         is_has_record_file: Some(false.into()),
         // The service lists at most 20 participants here.
         part_attendee_info: Some(
-            meeting
-                .participants
+            participants
                 .iter()
                 .take(20)
                 .map(|p| PartAttendee {

@@ -27,9 +27,12 @@
 // One module per area of the service, each with its state and handlers; `service` holds the
 // areas and routes calls to them, `wire` writes the gateway's headers and bodies.
 mod auth;
+mod clock;
 mod control;
 mod examples;
+mod history;
 mod meetings;
+mod recordings;
 mod rooms;
 mod service;
 mod wire;
@@ -198,31 +201,37 @@ impl SimulatorBuilder {
         let listener = std::net::TcpListener::bind(self.listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let scheme = if self.tls { "https" } else { "http" };
+        let base_url = format!("{scheme}://{addr}");
         let shared = Arc::new(Shared {
-            service: Mutex::new(service::Service::new(&self)),
+            service: Mutex::new(service::Service::new(&self, base_url.clone())),
             faults: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
         });
         let app = axum::Router::new()
+            .route(
+                &format!("{}/{{conf_uuid}}/{{file}}", recordings::FILES_PATH),
+                axum::routing::get(download),
+            )
             .fallback(dispatch)
             .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BODY))
             .with_state(shared.clone());
         let handle = axum_server::Handle::new();
-        let (scheme, ca_pem) = if self.tls {
+        let ca_pem = if self.tls {
             let (ca_pem, cert_pem, key_pem) = generate_certificates().map_err(std::io::Error::other)?;
             let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(
                 server_tls_config(&cert_pem, &key_pem).map_err(std::io::Error::other)?,
             ));
             let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle.clone());
             tokio::spawn(server.serve(app.into_make_service()));
-            ("https", Some(ca_pem))
+            Some(ca_pem)
         } else {
             let server = axum_server::from_tcp(listener)?.handle(handle.clone());
             tokio::spawn(server.serve(app.into_make_service()));
-            ("http", None)
+            None
         };
         Ok(Simulator {
-            base_url: format!("{scheme}://{addr}"),
+            base_url,
             addr,
             ca_pem,
             app_id: self.app_id,
@@ -396,6 +405,18 @@ impl Simulator {
         self.shared.service.lock().expect("service lock").issued.clone()
     }
 
+    /// Moves the simulator's clock forward: meetings whose end time passes end (they go to
+    /// history, with their recording when recorded), and tokens whose lifetime passes expire.
+    /// Only the simulator's time moves: the client's own clock does not.
+    pub fn advance(&self, by: Duration) {
+        self.shared.service.lock().expect("service lock").advance(by);
+    }
+
+    /// The content of every recording file (what its download URL serves).
+    pub fn recording_file_content(conf_uuid: &str, file_type: &str) -> Vec<u8> {
+        recordings::file_content(conf_uuid, file_type)
+    }
+
     /// Stops serving, letting calls in progress finish for up to a second.
     pub fn shutdown(&self) {
         self.handle.graceful_shutdown(Some(Duration::from_secs(1)));
@@ -426,6 +447,21 @@ fn generate_certificates() -> Result<(String, String, String), rcgen::Error> {
     let key = KeyPair::generate()?;
     let cert = params.signed_by(&key, &issuer)?;
     Ok((ca_cert.pem(), cert.pem(), key.serialize_pem()))
+}
+
+/// A recording file: `GET /simulator/recordings/<confUUID>/<fileType>.mp4` with its download
+/// token as `Authorization`.
+async fn download(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path((conf_uuid, file)): axum::extract::Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    let token = wire::header(&headers, "authorization");
+    shared
+        .service
+        .lock()
+        .expect("service lock")
+        .download(&conf_uuid, &file, token.as_deref())
 }
 
 async fn dispatch(

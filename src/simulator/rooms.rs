@@ -1,15 +1,19 @@
 //! Cloud meeting rooms of the enterprise and their assignment to members.
 
+use rand::Rng as _;
+
 use super::SimulatorBuilder;
 use super::service::{Handler, Service};
 use super::wire::{Call, Outcome, fail, int32, reply};
-use crate::types::{IdMarkDto, QueryOrgVmrPage, QueryOrgVmrResultDto};
+use crate::Secret;
+use crate::types::{IdMarkDto, QueryOrgVmrPage, QueryOrgVmrResultDto, QueryVmrPage, QueryVmrResultDto};
 
 /// Cloud meeting rooms of a new enterprise.
 pub const DEFAULT_ROOMS: usize = 3;
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("search_corp_vmr", search_corp_vmr),
+    ("search_member_vmr", search_member_vmr),
     ("associate_vmr", |service, call| assign(service, call, true)),
     ("disassociate_vmr", |service, call| assign(service, call, false)),
 ];
@@ -19,6 +23,12 @@ struct Room {
     vmr_id: String,
     name: String,
     member: Option<String>,
+    /// Host password of the meetings held in the room.
+    host_password: String,
+}
+
+fn six_digits() -> String {
+    format!("{:06}", rand::rng().random_range(0..1_000_000))
 }
 
 impl Room {
@@ -40,6 +50,7 @@ impl Rooms {
                 vmr_id: format!("{}", 912_992_631 + i),
                 name: format!("Cloud meeting room {}", i + 1),
                 member: None,
+                host_password: six_digits(),
             })
             .collect();
         Rooms { rooms }
@@ -64,6 +75,7 @@ impl Rooms {
                     vmr_id: format!("{}", 912_992_000 + i),
                     name: format!("Example cloud meeting room {}", i + 1),
                     member: member.map(str::to_owned),
+                    host_password: six_digits(),
                 });
             }
         }
@@ -109,6 +121,49 @@ fn search_corp_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .collect();
     reply(&QueryOrgVmrPage {
+        offset: Some(int32(offset)),
+        limit: Some(int32(limit)),
+        count: Some(int32(count)),
+        data: Some(page),
+    })
+}
+
+/// The caller's own cloud meeting rooms (the simulator gives members no personal meeting ID,
+/// so `specialVmr=false` lists nothing).
+fn search_member_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let offset = call.int_param("offset").unwrap_or(0).max(0);
+    let limit = call.int_param("limit").unwrap_or(10).max(1);
+    let key = call.param("searchKey").unwrap_or_default();
+    let rooms_only = call.param("specialVmr").as_deref() != Some("false");
+    let rooms: Vec<QueryVmrResultDto> = service
+        .rooms
+        .rooms
+        .iter()
+        .filter(|r| rooms_only && r.member.as_deref() == Some(call.user))
+        .filter(|r| key.is_empty() || r.name.contains(&key) || r.vmr_id.contains(&key))
+        .map(|r| QueryVmrResultDto {
+            id: Some(r.id.clone()),
+            vmr_id: Some(r.vmr_id.clone()),
+            vmr_name: Some(r.name.clone()),
+            chair_pwd: Some(Secret::new(r.host_password.clone())),
+            chair_join_url: Some(format!("https://127.0.0.1/#/j/{}/chair", r.vmr_id)),
+            gust_join_url: Some(format!("https://127.0.0.1/#/j/{}/guest", r.vmr_id)),
+            allow_gust_first: Some(false),
+            gust_first_notice: Some(false),
+            vmr_mode: Some(1),
+            vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
+            vmr_pkg_parties: Some(10),
+            status: Some(r.status()),
+            ..QueryVmrResultDto::default()
+        })
+        .collect();
+    let count = rooms.len();
+    let page = rooms
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .collect();
+    reply(&QueryVmrPage {
         offset: Some(int32(offset)),
         limit: Some(int32(limit)),
         count: Some(int32(count)),

@@ -5,10 +5,15 @@ use std::time::Duration;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::Response;
 
+use chrono::{DateTime, Utc};
+
 use super::SimulatorBuilder;
 use super::auth::{ADMIN, Auth};
+use super::clock::Clock;
 use super::control::Control;
+use super::history::{HeldMeeting, History};
 use super::meetings::Meetings;
+use super::recordings::Recordings;
 use super::rooms::Rooms;
 use super::wire::{
     Call, Failure, Outcome, error_format, error_with_id, fail, header, json_response, param, request_id,
@@ -21,10 +26,13 @@ pub(super) type Handler = fn(&mut Service, &Call<'_>) -> Outcome;
 /// Every simulated operation, by area. Each operation of the spec has exactly one handler
 /// (checked by a unit test), so a new operation of the spec shows up as a failing test rather
 /// than as a 501 at run time.
-const HANDLERS_BY_AREA: [&[(&str, Handler)]; 4] = [
+const HANDLERS_BY_AREA: [&[(&str, Handler)]; 7] = [
     super::auth::HANDLERS,
     super::meetings::HANDLERS,
+    super::meetings::ONLINE_HANDLERS,
     super::control::HANDLERS,
+    super::history::HANDLERS,
+    super::recordings::HANDLERS,
     super::rooms::HANDLERS,
 ];
 
@@ -42,47 +50,108 @@ pub(crate) fn route(method: &Method, path: &str) -> Option<&'static OperationMet
 }
 
 pub(crate) struct Service {
+    pub(super) clock: Clock,
+    /// `http(s)://127.0.0.1:PORT`: where the simulator's own URLs (recording files) point.
+    pub(super) base_url: String,
     pub(super) auth: Auth,
     pub(super) meetings: Meetings,
     pub(super) control: Control,
+    pub(super) history: History,
+    pub(super) recordings: Recordings,
     pub(super) rooms: Rooms,
-    /// Every access and meeting-control token, in the order issued.
+    /// Every access, meeting-control and download token, in the order issued.
     pub(crate) issued: Vec<String>,
 }
 
 impl Service {
-    pub(crate) fn new(config: &SimulatorBuilder) -> Self {
+    pub(crate) fn new(config: &SimulatorBuilder, base_url: String) -> Self {
         let mut service = Service {
+            clock: Clock::default(),
+            base_url,
             auth: Auth::new(config),
             meetings: Meetings::new(),
             control: Control::new(config),
+            history: History::default(),
+            recordings: Recordings::default(),
             rooms: Rooms::new(config),
             issued: Vec::new(),
         };
         if let Some(in_progress) = config.spec_examples {
             let examples = super::examples::SpecExamples::load();
-            service.auth.seed_examples(&examples);
-            service.meetings.seed_examples(&examples, in_progress);
+            let now = service.clock.now();
+            service.auth.seed_examples(&examples, service.clock.instant());
+            service.meetings.seed_examples(&examples, in_progress, now);
+            service.history.seed_examples(&examples);
+            service.recordings.seed_examples(&examples);
             service.rooms.seed_examples(&examples);
         }
         service
     }
 
+    /// Moves the clock: meetings whose end time passes end, tokens whose lifetime passes
+    /// expire.
+    pub(crate) fn advance(&mut self, by: Duration) {
+        self.clock.advance(by);
+        self.tick();
+    }
+
+    /// Ends the meetings whose end time has passed (as time passes between calls too).
+    fn tick(&mut self) {
+        let now = self.clock.now();
+        for held in self.meetings.tick(now) {
+            self.record(held);
+        }
+    }
+
+    /// Ends the meeting in progress `conference_id`: it goes to history (with its recording
+    /// when recorded) and its meeting-control tokens end with it.
+    pub(super) fn end_meeting(
+        &mut self,
+        conference_id: &str,
+        now: DateTime<Utc>,
+        operator: &str,
+    ) -> Result<(), super::wire::Failure> {
+        let held = self.meetings.end(conference_id, now, operator)?;
+        self.record(held);
+        Ok(())
+    }
+
+    fn record(&mut self, held: HeldMeeting) {
+        if let Some(id) = &held.info.conference_id {
+            self.control.forget(id);
+        }
+        if held.recorded {
+            self.recordings.add(&held);
+        }
+        self.history.add(held);
+    }
+
+    /// A recording file, for its one-use download token.
+    pub(crate) fn download(&mut self, conf_uuid: &str, file: &str, token: Option<&str>) -> Response {
+        self.tick();
+        let now = self.clock.now();
+        match self.recordings.download(conf_uuid, file, token, now) {
+            Ok(content) => super::wire::file_response(content, "video/mp4"),
+            Err(f) => error_with_id(f.status, f.code, &f.message, ErrorFormat::Mmc, &request_id()),
+        }
+    }
+
     pub(crate) fn expire_access_tokens(&mut self) {
-        self.auth.expire_all();
+        self.auth.expire_all(self.clock.instant());
     }
 
     pub(crate) fn expire_conference_tokens(&mut self) {
-        self.control.expire_all();
+        self.control.expire_all(self.clock.instant());
     }
 
     /// Expires the token a request presents.
     pub(crate) fn expire_presented(&mut self, headers: &HeaderMap) {
+        let now = self.clock.instant();
         if let Some(token) = header(headers, "x-access-token") {
-            self.auth.expire(&token);
+            self.auth.expire(&token, now);
         }
         if let Some(token) = header(headers, "x-conference-authorization") {
-            self.control.expire(&token);
+            self.control.expire(&token, now);
         }
     }
 
@@ -95,7 +164,7 @@ impl Service {
     }
 
     pub(crate) fn live_tokens(&self, user_id: Option<&str>) -> usize {
-        self.auth.live_tokens(user_id)
+        self.auth.live_tokens(user_id, self.clock.instant())
     }
 
     pub(crate) fn handle(
@@ -107,6 +176,7 @@ impl Service {
         headers: &HeaderMap,
         body: &[u8],
     ) -> Response {
+        self.tick();
         let request_id = header(headers, "x-request-id")
             .filter(|id| HeaderValue::from_str(id).is_ok())
             .unwrap_or_else(request_id);
@@ -150,13 +220,14 @@ impl Service {
         query: &[(String, String)],
         headers: &HeaderMap,
     ) -> Result<String, Failure> {
+        let now = self.clock.instant();
         match op.security.first().copied() {
-            Some(Scheme::AccessToken) => self.auth.user_of(header(headers, "x-access-token")),
+            Some(Scheme::AccessToken) => self.auth.user_of(header(headers, "x-access-token"), now),
             Some(Scheme::ConferenceToken) => {
                 let parameter = scheme(Scheme::ConferenceToken).conference_parameter.unwrap_or_default();
                 let conference_id = param(query, parameter).unwrap_or_default();
                 self.control
-                    .authorize(header(headers, "x-conference-authorization"), &conference_id)?;
+                    .authorize(header(headers, "x-conference-authorization"), &conference_id, now)?;
                 Ok(ADMIN.into())
             }
             _ => Ok(ADMIN.into()),

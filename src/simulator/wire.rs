@@ -88,6 +88,11 @@ pub(super) fn param(query: &[(String, String)], name: &str) -> Option<String> {
 }
 
 pub(super) fn request_id() -> String {
+    hex_id()
+}
+
+/// 32 random hexadecimal digits, the shape of the service's UUIDs.
+pub(super) fn hex_id() -> String {
     let mut rng = rand::rng();
     (0..32)
         .map(|_| char::from_digit(rng.random_range(0..16), 16).expect("hex digit"))
@@ -131,6 +136,11 @@ const JSON: &str = "application/json;charset=UTF-8";
 /// A response with any body.
 pub(crate) fn raw(status: u16, content_type: &'static str, body: &'static str) -> Response {
     with_common_headers(with_status(Body::from(body), status, content_type), &request_id())
+}
+
+/// A 200 with a file.
+pub(super) fn file_response(content: Vec<u8>, content_type: &'static str) -> Response {
+    with_common_headers(with_status(Body::from(content), 200, content_type), &request_id())
 }
 
 /// A response with a JSON body (or, for `None`, an empty one).
