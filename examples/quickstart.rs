@@ -8,79 +8,28 @@
 //!
 //!     cargo run --example quickstart
 
+#[macro_use]
+mod common;
+
 use std::process::ExitCode;
 
 use chrono::{Days, Utc};
-use huaweicloud_meeting::simulator::Simulator;
+use common::report;
+use huaweicloud_meeting::Client;
 use huaweicloud_meeting::types::{
     CycleParams, CycleParamsCycle, DelAttendInfo, RestAttendeeDto, RestBulkDelAttendReqBody, RestScheduleConfDto,
 };
-use huaweicloud_meeting::{Client, Error, ResponseValue};
-
-/// One readable line per step: operation, outcome, request id.
-fn report<T>(operation: &str, outcome: &str, response: &ResponseValue<T>) {
-    let request_id = response
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-");
-    println!("ok    {operation:<26} {outcome:<52} request-id {request_id}");
-}
-
-fn failed(operation: &str, error: &Error) -> ExitCode {
-    println!(
-        "FAIL  {operation:<26} {error}\n      code {} | message {} | request-id {}",
-        error.code().map_or("-".into(), |c| c.to_string()),
-        error.message().unwrap_or("-"),
-        error.request_id().unwrap_or("-"),
-    );
-    ExitCode::FAILURE
-}
-
-macro_rules! step {
-    ($operation:expr, $call:expr) => {
-        match $call.await {
-            Ok(value) => value,
-            Err(error) => return failed($operation, &error),
-        }
-    };
-}
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let configured = std::env::var_os("HUAWEICLOUD_MEETING_APP_ID").is_some()
-        && std::env::var_os("HUAWEICLOUD_MEETING_APP_KEY").is_some();
-    let (client, _simulator, member) = if configured {
-        let member = std::env::var("HUAWEICLOUD_MEETING_MEMBER").unwrap_or_else(|_| "alice".into());
-        match Client::from_env() {
-            Ok(client) => (client, None, member),
-            Err(error) => return failed("configure", &error),
-        }
-    } else {
-        let simulator = match Simulator::builder().tls(true).start().await {
-            Ok(simulator) => simulator,
-            Err(error) => {
-                println!("FAIL  start simulator: {error}");
-                return ExitCode::FAILURE;
-            }
-        };
-        println!(
-            "simulator listening on {} (TLS, certificate trusted by the client)",
-            simulator.base_url()
-        );
-        let client = match simulator.client_builder().build() {
-            Ok(client) => client,
-            Err(error) => return failed("configure", &error),
-        };
-        (client, Some(simulator), "alice".to_owned())
+    let (client, _simulator) = match common::connect().await {
+        Ok(connected) => connected,
+        Err(code) => return code,
     };
-    if let Err(error) = client.authenticate().await {
-        return failed("create_app_id_token", &error);
+    let member = std::env::var("HUAWEICLOUD_MEETING_MEMBER").unwrap_or_else(|_| "alice".into());
+    if let Err(code) = common::authenticate(&client).await {
+        return code;
     }
-    println!(
-        "ok    {:<26} {:<52}",
-        "create_app_id_token", "App ID authenticated, access token cached"
-    );
     run(&client, &member).await
 }
 

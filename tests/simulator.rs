@@ -498,17 +498,11 @@ async fn every_successful_response_parses_into_the_generated_types() {
     check::<QueryOrgVmrPage>(&get("/v1/usg/dcs/corp/vmr".into()).await);
 }
 
-/// The quickstart example (built by `cargo test`) completes against the embedded simulator.
-#[test]
-fn quickstart_example_succeeds() {
+/// Runs an example (built by `cargo test`) against its embedded simulator and checks that
+/// each step succeeded.
+fn example_succeeds(name: &str, steps: &[&str]) {
     let exe = std::env::current_exe().unwrap();
-    let example = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join("quickstart");
+    let example = exe.parent().unwrap().parent().unwrap().join("examples").join(name);
     let output = Command::new(&example)
         .env_remove("HUAWEICLOUD_MEETING_APP_ID")
         .env_remove("HUAWEICLOUD_MEETING_APP_KEY")
@@ -520,23 +514,53 @@ fn quickstart_example_succeeds() {
         "{stdout}\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    for step in [
-        "create_app_id_token",
-        "create_recurring_meeting",
-        "update_recurring_meeting",
-        "create_meeting",
-        "start_meeting",
-        "delete_attendees",
-        "cancel_meeting",
-        "search_corp_vmr",
-        "associate_vmr",
-        "disassociate_vmr",
-    ] {
+    for step in steps {
         assert!(
             stdout.lines().any(|l| l.starts_with("ok") && l.contains(step)),
             "step {step} missing:\n{stdout}"
         );
     }
+    assert!(stdout.contains("done: every step succeeded"), "{stdout}");
+}
+
+#[test]
+fn quickstart_example_succeeds() {
+    example_succeeds(
+        "quickstart",
+        &[
+            "create_app_id_token",
+            "create_recurring_meeting",
+            "update_recurring_meeting",
+            "create_meeting",
+            "start_meeting",
+            "delete_attendees",
+            "cancel_meeting",
+            "search_corp_vmr",
+            "associate_vmr",
+            "disassociate_vmr",
+        ],
+    );
+}
+
+#[test]
+fn meeting_lifecycle_example_succeeds() {
+    example_succeeds(
+        "meeting_lifecycle",
+        &[
+            "create_meeting",
+            "update_meeting",
+            "start_meeting",
+            "search_online_meetings",
+            "stop_meeting",
+            "search_his_meetings",
+            "search_attendance_records",
+            "search_ctl_records",
+            "show_recording_file_urls",
+            "download_recording_file    Hd",
+            "download_recording_file    Sd",
+            "delete_token",
+        ],
+    );
 }
 
 /// The binary's help names the environment variables that keep secrets off the command line.

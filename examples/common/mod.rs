@@ -1,0 +1,79 @@
+//! What the examples share: a client for the embedded simulator or the configured endpoint,
+//! and one readable line per step.
+#![allow(dead_code)]
+
+use std::process::ExitCode;
+
+use huaweicloud_meeting::simulator::Simulator;
+use huaweicloud_meeting::{Client, Error, ResponseValue};
+
+/// One readable line per step: operation, outcome, request id.
+pub fn report<T>(operation: &str, outcome: &str, response: &ResponseValue<T>) {
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    println!("ok    {operation:<26} {outcome:<52} request-id {request_id}");
+}
+
+/// Prints the error of a step (code, message, request id) and fails.
+pub fn failed(operation: &str, error: &Error) -> ExitCode {
+    println!(
+        "FAIL  {operation:<26} {error}\n      code {} | message {} | request-id {}",
+        error.code().map_or("-".into(), |c| c.to_string()),
+        error.message().unwrap_or("-"),
+        error.request_id().unwrap_or("-"),
+    );
+    ExitCode::FAILURE
+}
+
+/// Awaits a call; on failure prints it and returns from `main` with a failure.
+
+macro_rules! step {
+    ($operation:expr, $call:expr) => {
+        match $call.await {
+            Ok(value) => value,
+            Err(error) => return common::failed($operation, &error),
+        }
+    };
+}
+
+/// The client: for the endpoint of the HUAWEICLOUD_MEETING_* variables when
+/// HUAWEICLOUD_MEETING_APP_ID and _APP_KEY are set, else for an embedded simulator (HTTPS,
+/// its certificate trusted by the client), which is returned too and must be kept alive.
+pub async fn connect() -> Result<(Client, Option<Simulator>), ExitCode> {
+    let configured = std::env::var_os("HUAWEICLOUD_MEETING_APP_ID").is_some()
+        && std::env::var_os("HUAWEICLOUD_MEETING_APP_KEY").is_some();
+    if configured {
+        return Client::from_env()
+            .map(|client| (client, None))
+            .map_err(|error| failed("configure", &error));
+    }
+    let simulator = Simulator::builder().tls(true).start().await.map_err(|error| {
+        println!("FAIL  start simulator: {error}");
+        ExitCode::FAILURE
+    })?;
+    println!(
+        "simulator listening on {} (TLS, certificate trusted by the client)",
+        simulator.base_url()
+    );
+    let client = simulator
+        .client_builder()
+        .build()
+        .map_err(|error| failed("configure", &error))?;
+    Ok((client, Some(simulator)))
+}
+
+/// Authenticates now, so wrong credentials show at the first step.
+pub async fn authenticate(client: &Client) -> Result<(), ExitCode> {
+    client
+        .authenticate()
+        .await
+        .map_err(|error| failed("create_app_id_token", &error))?;
+    println!(
+        "ok    {:<26} {:<52}",
+        "create_app_id_token", "App ID authenticated, access token cached"
+    );
+    Ok(())
+}
