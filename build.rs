@@ -6,6 +6,11 @@
 //!   read from the spec's `security` and `x-meeting-retry`;
 //! - `openapi.json`: the spec itself, for request validation and tests.
 //!
+//! Operation groups: an operation is generated when the cargo feature named after its tag is
+//! enabled (`meetings`, `control`, ...; all of them by default), or when its tag is `auth`
+//! (what the client itself calls). Components no generated operation reaches are left out, so
+//! a build with fewer groups compiles less.
+//!
 //! A broken spec fails the build with a message naming the file and the problem.
 
 use std::collections::BTreeMap;
@@ -44,6 +49,9 @@ fn run() -> Result<(), String> {
 
     let text = fs::read_to_string(manifest.join(SPEC_FILE)).map_err(|e| format!("cannot read: {e}"))?;
     let raw: Value = serde_norway::from_str(&text).map_err(|e| format!("invalid YAML: {e}"))?;
+    // The whole spec must hold to the conventions, whatever groups this build compiles.
+    check_conventions(&raw)?;
+    let raw = selected_groups(&raw)?;
     let operations = check_conventions(&raw)?;
     let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(without_constraints(&raw))
         .map_err(|e| format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()))?;
@@ -58,6 +66,82 @@ fn run() -> Result<(), String> {
         &serde_json::to_string_pretty(&raw).expect("JSON value serializes"),
     )?;
     Ok(())
+}
+
+/// The tag of the operations the client itself calls (authentication, meeting-control
+/// tokens, sign-out): always compiled.
+const CORE_TAG: &str = "auth";
+
+/// Whether the cargo feature of operation group `tag` is enabled.
+fn group_enabled(tag: &str) -> bool {
+    tag == CORE_TAG || env::var_os(format!("CARGO_FEATURE_{}", tag.to_uppercase().replace('-', "_"))).is_some()
+}
+
+/// The spec with only the operations of the enabled groups, and only the components they
+/// reach.
+fn selected_groups(raw: &Value) -> Result<Value, String> {
+    let mut selected = raw.clone();
+    let paths = selected
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .ok_or("paths is missing")?;
+    for item in paths.values_mut() {
+        let Some(item) = item.as_object_mut() else { continue };
+        let mut dropped = Vec::new();
+        for (method, op) in item.iter().filter(|(m, _)| METHODS.contains(&m.as_str())) {
+            let tag = op.pointer("/tags/0").and_then(Value::as_str).ok_or(format!(
+                "{} {method}: an operation needs a tag (its group)",
+                op["operationId"]
+            ))?;
+            if !group_enabled(tag) {
+                dropped.push(method.clone());
+            }
+        }
+        for method in dropped {
+            item.remove(&method);
+        }
+    }
+    paths.retain(|_, item| {
+        item.as_object()
+            .is_some_and(|i| i.keys().any(|m| METHODS.contains(&m.as_str())))
+    });
+    // Components reached from the kept operations, following $ref transitively.
+    let mut reached = std::collections::BTreeSet::new();
+    let mut pending = vec![selected["paths"].clone()];
+    while let Some(value) = pending.pop() {
+        let mut refs = Vec::new();
+        collect_refs(&value, &mut refs);
+        for r in refs {
+            if reached.insert(r.clone()) {
+                let target = raw
+                    .pointer(r.trim_start_matches('#'))
+                    .ok_or(format!("unresolved {r}"))?;
+                pending.push(target.clone());
+            }
+        }
+    }
+    for section in ["schemas", "parameters", "responses"] {
+        if let Some(components) = selected
+            .pointer_mut(&format!("/components/{section}"))
+            .and_then(Value::as_object_mut)
+        {
+            components.retain(|name, _| reached.contains(&format!("#/components/{section}/{name}")));
+        }
+    }
+    Ok(selected)
+}
+
+fn collect_refs(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                out.push(r.to_owned());
+            }
+            map.values().for_each(|v| collect_refs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_refs(v, out)),
+        _ => {}
+    }
 }
 
 fn watch_spec_dir(dir: &Path) -> Result<(), String> {

@@ -46,6 +46,7 @@ mod auth;
 mod client;
 mod config;
 mod dispatch;
+#[cfg(feature = "recordings")]
 mod download;
 mod error;
 mod generated;

@@ -37,6 +37,7 @@ pub(crate) struct Shared {
     /// The most bytes read of a response body.
     pub(crate) max_response_body: usize,
     /// How long a file download may take, body included.
+    #[cfg_attr(not(feature = "recordings"), allow(dead_code))]
     pub(crate) download_timeout: std::time::Duration,
     /// The HTTP client is the caller's and may follow redirects (the client's own never does).
     pub(crate) may_follow_redirects: bool,

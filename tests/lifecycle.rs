@@ -139,7 +139,7 @@ async fn a_meeting_goes_from_schedule_to_history_with_attendance_records_and_rec
     assert!(online(&client).await.is_empty());
 
     start(&client, &id, &password).await;
-    assert_eq!(online(&client).await, [id.clone()]);
+    assert_eq!(online(&client).await, [id.as_str()]);
     let e = client
         .update_meeting()
         .conference_id(&id)
@@ -254,7 +254,7 @@ async fn a_meeting_goes_from_schedule_to_history_with_attendance_records_and_rec
     assert_eq!(codes, ["START_CONF", "START_RECORD", "DEL_ATTENDEE", "STOP_CONF"]);
 
     // The recording: listed, described, downloaded once per token, then deleted.
-    assert_eq!(recordings(&client).await, [conf_uuid.clone()]);
+    assert_eq!(recordings(&client).await, [conf_uuid.as_str()]);
     let detail = client
         .show_recording_detail()
         .conf_uuid(&conf_uuid)
@@ -328,7 +328,7 @@ async fn meetings_end_by_themselves_when_the_clock_passes_their_end() {
 
     sim.advance(Duration::from_secs(30 * 60));
     // The first passed its scheduled end; the second, started two hours early, lasts its hour.
-    assert_eq!(online(&client).await, [early.clone()]);
+    assert_eq!(online(&client).await, [early.as_str()]);
     let held = history(&client).await;
     assert_eq!(held.len(), 1);
     assert_eq!(held[0].conference_id.as_deref(), Some(id.as_str()));

@@ -29,7 +29,6 @@ pub fn failed(operation: &str, error: &Error) -> ExitCode {
 }
 
 /// Awaits a call; on failure prints it and returns from `main` with a failure.
-
 macro_rules! step {
     ($operation:expr, $call:expr) => {
         match $call.await {

@@ -4,8 +4,19 @@
 //! at start) on loopback, with the service's wire format: JSON bodies, `X-Request-Id` and
 //! rate-limit headers on every response, errors as `{"error_code", "error_msg"}` (plus
 //! `request_id` for USG errors). It verifies App ID signatures and Basic credentials,
-//! issues and expires tokens, keeps meetings, recurring series and cloud meeting rooms, and
-//! lets tests inject faults and read a log of what arrived.
+//! issues, renews, checks and revokes tokens, keeps meetings, recurring series and their
+//! occurrences, the meetings in progress, the history of held meetings (attendance and control
+//! records), recordings and cloud meeting rooms, and lets tests inject faults and read a log
+//! of what arrived.
+//!
+//! Time passes as in the service, and faster when a test says so ([`Simulator::advance`]):
+//! a meeting in progress ends at its scheduled end (started early, after its length), or when
+//! stopped or cancelled with `type` 1; it then leaves the online lists and enters history
+//! under a new `confUUID`, and a recorded one (`isAutoRecord` 1) gets recording files whose
+//! download URLs serve a small file (see [`Simulator::recording_file_content`]) over this
+//! server, for a one-use token. A single meeting that was held can no longer be edited
+//! (`MMC.111072006`), and leaves the scheduled list when its scheduled end passes; a series
+//! holds its occurrences one by one.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -139,9 +150,11 @@ impl Default for SimulatorBuilder {
 
 impl SimulatorBuilder {
     /// Seeds the world the spec's example requests assume, so that each one can succeed: the
-    /// example meeting (its `conferenceID`, host password and attendees) as a recurring series,
-    /// already in progress when `meeting_in_progress` (meeting-control examples need that),
-    /// the example member and the example cloud meeting room assigned to it.
+    /// example meeting (its `conferenceID`, host password, attendees and occurrences) as a
+    /// recurring series, already in progress when `meeting_in_progress` (the operations marked
+    /// `x-meeting-in-progress` need that), update_meeting's example single meeting, the held
+    /// occurrence of the history examples with its records and recording, the example member
+    /// with the example cloud meeting room, and check_token's example token.
     pub fn spec_examples(mut self, meeting_in_progress: bool) -> Self {
         self.spec_examples = Some(meeting_in_progress);
         self
