@@ -502,7 +502,9 @@ fn escape_reserved_idents(tokens: proc_macro2::TokenStream) -> proc_macro2::Toke
 
 /// Value constraints stay in the spec but not in the generated types: the wrapper validates
 /// every request against the spec before sending it, with errors that name the field and
-/// the rule, and the types stay plain (`String`, not one newtype per constrained field).
+/// the rule, and the types stay plain (`String`, not one newtype per constrained field; an
+/// integer with an `enum` of allowed values is an `i32`, not a newtype, while a string enum
+/// stays a Rust enum).
 fn without_constraints(value: &Value) -> Value {
     const CONSTRAINTS: &[&str] = &[
         "minLength",
@@ -514,12 +516,16 @@ fn without_constraints(value: &Value) -> Value {
         "maxItems",
     ];
     match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .filter(|(key, v)| !CONSTRAINTS.contains(&key.as_str()) || v.is_object())
-                .map(|(key, v)| (key.clone(), without_constraints(v)))
-                .collect(),
-        ),
+        Value::Object(map) => {
+            let integer = map.get("type").and_then(Value::as_str) == Some("integer");
+            Value::Object(
+                map.iter()
+                    .filter(|(key, v)| !CONSTRAINTS.contains(&key.as_str()) || v.is_object())
+                    .filter(|(key, _)| !(integer && key.as_str() == "enum"))
+                    .map(|(key, v)| (key.clone(), without_constraints(v)))
+                    .collect(),
+            )
+        }
         Value::Array(items) => Value::Array(items.iter().map(without_constraints).collect()),
         other => other.clone(),
     }

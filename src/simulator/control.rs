@@ -1,15 +1,22 @@
 //! Meeting control: meeting-control tokens (obtained with the host password of a meeting in
-//! progress) and the operations they allow.
+//! progress) and the operations they allow, on participants (`participants`) and on the
+//! meeting (`settings`).
+
+mod participants;
+mod settings;
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use super::SimulatorBuilder;
-use super::meetings::not_in_progress;
+use super::meetings::{Meeting, Participant, not_in_progress};
 use super::service::{Handler, Service};
 use super::wire::{Call, Failure, Outcome, bad_request, fail, int32, random_token, reply};
 use crate::Secret;
 use crate::types::{RestBulkDelAttendReqBody, RestLoginResponse, TokenInfo};
+
+pub(super) use participants::HANDLERS as PARTICIPANT_HANDLERS;
+pub(super) use settings::HANDLERS as SETTINGS_HANDLERS;
 
 pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("create_conf_token", create_conf_token),
@@ -105,6 +112,33 @@ fn create_conf_token(service: &mut Service, call: &Call<'_>) -> Outcome {
 
 /// Who performs meeting control: the host, holding the meeting-control token.
 const HOST: &str = "chair";
+
+/// The meeting in progress the call's `conferenceID` names (its token was checked already).
+fn live_meeting<'a>(service: &'a mut Service, call: &Call<'_>) -> Result<&'a mut Meeting, Failure> {
+    let meeting = service.meetings.find_mut(call)?;
+    if meeting.live.is_none() {
+        return Err(not_in_progress());
+    }
+    Ok(meeting)
+}
+
+/// The participant `participant_id` of a meeting in progress (in it or its waiting room).
+fn participant<'a>(meeting: &'a mut Meeting, participant_id: &str) -> Result<&'a mut Participant, Failure> {
+    meeting
+        .participants
+        .iter_mut()
+        .find(|p| p.participant_id.as_deref() == Some(participant_id))
+        .ok_or_else(|| unknown_participant(participant_id))
+}
+
+fn unknown_participant(participant_id: &str) -> Failure {
+    bad_request(format!("participant {participant_id} is not in the meeting"))
+}
+
+/// The `participantID` query parameter of the call.
+fn participant_param(call: &Call<'_>) -> String {
+    call.param("participantID").unwrap_or_default()
+}
 
 fn delete_attendees(service: &mut Service, call: &Call<'_>) -> Outcome {
     let request: RestBulkDelAttendReqBody = call.parse()?;

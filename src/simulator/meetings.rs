@@ -36,11 +36,38 @@ pub(super) const HANDLERS: &[(&str, Handler)] = &[
     ("cancel_recurring_meeting", cancel),
 ];
 
+/// A participant's role in a meeting in progress.
+pub(super) use super::live::Role;
+
 pub(super) struct Participant {
     pub(super) number: String,
     pub(super) name: String,
-    /// The id the participant has in the meeting in progress.
+    /// The id the participant has in the meeting in progress; `None` while not in it (not
+    /// started, hung up, or not joined yet).
     pub(super) participant_id: Option<String>,
+    pub(super) role: Role,
+    pub(super) muted: bool,
+    pub(super) hand_raised: bool,
+    pub(super) in_waiting_room: bool,
+}
+
+impl Participant {
+    pub(super) fn new(number: String, name: String) -> Self {
+        Participant {
+            number,
+            name,
+            participant_id: None,
+            role: Role::Normal,
+            muted: false,
+            hand_raised: false,
+            in_waiting_room: false,
+        }
+    }
+
+    /// In the meeting (not in its waiting room).
+    pub(super) fn is_present(&self) -> bool {
+        self.participant_id.is_some() && !self.in_waiting_room
+    }
 }
 
 /// One occurrence of a series.
@@ -59,6 +86,24 @@ impl SubMeeting {
     }
 }
 
+fn new_participant_id(next_participant: &mut u64) -> String {
+    *next_participant += 1;
+    format!("{:032x}", 0xba9a_cb1e_u128 << 64 | u128::from(*next_participant))
+}
+
+impl Live {
+    /// Closes the attendance record of `number`.
+    fn left(&mut self, number: &str, now: DateTime<Utc>) {
+        for record in self
+            .attendance
+            .iter_mut()
+            .filter(|r| r.call_number.as_deref() == Some(number) && r.left_time.is_none())
+        {
+            record.left_time = Some(now.timestamp_millis());
+        }
+    }
+}
+
 /// One holding of a meeting, from its start to its end: what history keeps of it.
 pub(super) struct Live {
     pub(super) conf_uuid: String,
@@ -67,8 +112,8 @@ pub(super) struct Live {
     pub(super) ends: DateTime<Utc>,
     /// The occurrence of a series being held.
     sub_meeting: Option<String>,
-    /// Recording (auto record); a recorded holding has recording files once it ends.
-    recording: bool,
+    /// What meeting control changed (recording, lock, layout...).
+    pub(super) controls: super::live::Controls,
     attendance: Vec<ConfAttendeeRecordInfo>,
     control: Vec<ConfCtlRecordInfo>,
 }
@@ -167,6 +212,53 @@ impl Meetings {
         self.get_mut(&call.param("conferenceID").unwrap_or_default())
     }
 
+    /// The meeting in progress `conference_id`, with the counter of participant ids.
+    pub(super) fn in_progress_mut(&mut self, conference_id: &str) -> Result<(&mut Meeting, &mut u64), Failure> {
+        let meeting = self
+            .meetings
+            .get_mut(conference_id)
+            .ok_or_else(|| not_found(conference_id))?;
+        if meeting.live.is_none() {
+            return Err(not_in_progress());
+        }
+        Ok((meeting, &mut self.next_participant))
+    }
+
+    /// The public view of the meeting in progress `conference_id`.
+    pub(super) fn live_view(&self, conference_id: &str) -> Option<super::live::LiveMeeting> {
+        let meeting = self.meetings.get(conference_id)?;
+        let live = meeting.live.as_ref()?;
+        let c = &live.controls;
+        Some(super::live::LiveMeeting {
+            conference_id: meeting.conference_id.clone(),
+            conf_uuid: live.conf_uuid.clone(),
+            ends_at: live.ends,
+            participants: meeting
+                .participants
+                .iter()
+                .map(|p| super::live::LiveParticipant {
+                    participant_id: p.participant_id.clone(),
+                    name: p.name.clone(),
+                    number: p.number.clone(),
+                    role: p.role,
+                    muted: p.muted,
+                    hand_raised: p.hand_raised,
+                    in_waiting_room: p.in_waiting_room,
+                })
+                .collect(),
+            locked: c.locked,
+            all_muted: c.all_muted,
+            guests_may_unmute: c.guests_may_unmute,
+            recording: c.recording,
+            live_streaming: c.live_streaming,
+            broadcast: c.broadcast.clone(),
+            roll_called: c.roll_called.clone(),
+            view_locked: c.view_locked.clone(),
+            layout: c.layout.clone(),
+            auto_prolong_minutes: c.auto_prolong,
+        })
+    }
+
     /// Meetings in progress, in the order they were scheduled.
     pub(super) fn in_progress(&self) -> impl Iterator<Item = &Meeting> {
         self.meetings.values().filter(|m| m.live.is_some())
@@ -177,7 +269,16 @@ impl Meetings {
     pub(super) fn tick(&mut self, now: DateTime<Utc>) -> Vec<HeldMeeting> {
         let mut held = Vec::new();
         for meeting in self.meetings.values_mut() {
-            if let Some(ends) = meeting.live.as_ref().map(|l| l.ends).filter(|ends| *ends <= now) {
+            let someone_in = meeting.participants.iter().any(Participant::is_present);
+            let Some(live) = meeting.live.as_mut() else { continue };
+            // Automatic prolonging: while someone is in, the end moves on by its step.
+            if let (Some(step), true) = (live.controls.auto_prolong, someone_in) {
+                while live.ends <= now {
+                    live.ends += chrono::Duration::minutes(step.max(1));
+                }
+            }
+            if live.ends <= now {
+                let ends = live.ends;
                 held.push(meeting.end(ends, ""));
             }
         }
@@ -262,17 +363,47 @@ impl Meetings {
                 occurrence.id = id;
             }
         }
+        // The participants the examples name, with their participant IDs and roles: the one
+        // delete_attendees' example removes, the one list_online_conf_attendee's lists.
         let removed = examples
             .body("delete_attendees")
             .and_then(|b| b.get("bulkDelAttendInfo"))
-            .and_then(Value::as_array);
-        for number in removed.into_iter().flatten().filter_map(|r| text(r.get("number"))) {
-            if !meeting.participants.iter().any(|p| p.number == number) {
-                meeting.participants.push(Participant {
-                    name: number.clone(),
-                    number,
-                    participant_id: None,
-                });
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| Some((text(r.get("number"))?, None, text(r.get("participantID")), 0)));
+        let online = examples
+            .response("list_online_conf_attendee")
+            .and_then(|r| r.get("data"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| {
+                Some((
+                    text(r.get("call_number"))?,
+                    text(r.get("name")),
+                    text(r.get("participant_id")),
+                    r.get("role").and_then(Value::as_i64).unwrap_or(0),
+                ))
+            });
+        for (number, name, id, role) in removed.chain(online) {
+            let index = match meeting.participants.iter().position(|p| p.number == number) {
+                Some(index) => index,
+                None => {
+                    let name = name.clone().unwrap_or_else(|| number.clone());
+                    meeting.participants.push(Participant::new(number, name));
+                    meeting.participants.len() - 1
+                }
+            };
+            let participant = &mut meeting.participants[index];
+            if let Some(name) = name {
+                participant.name = name;
+            }
+            if role == 1 {
+                participant.role = Role::Chair;
+            }
+            if in_progress {
+                participant.participant_id = id;
             }
         }
         if in_progress {
@@ -307,14 +438,19 @@ impl Meeting {
             .attendees
             .iter()
             .enumerate()
-            .map(|(i, a)| Participant {
-                number: a
+            .map(|(i, a)| {
+                let number = a
                     .phone
                     .clone()
                     .or_else(|| a.account_id.clone())
-                    .unwrap_or_else(|| format!("+99111600{i:04}")),
-                name: a.name.clone().unwrap_or_default(),
-                participant_id: None,
+                    .unwrap_or_else(|| format!("+99111600{i:04}"));
+                let mut participant = Participant::new(number, a.name.clone().unwrap_or_default());
+                // Role 1 in the definition: the meeting's chair.
+                if a.role == Some(1) {
+                    participant.role = Role::Chair;
+                }
+                participant.muted = a.is_mute == Some(1);
+                participant
             })
             .collect();
         let mut meeting = Meeting {
@@ -391,27 +527,84 @@ impl Meeting {
                 ..ConfAttendeeRecordInfo::default()
             })
             .collect();
+        let recording = self.definition.is_auto_record == Some(1);
         let mut live = Live {
             conf_uuid: hex_id(),
             started: now,
             ends,
             sub_meeting,
-            recording: self.definition.is_auto_record == Some(1),
+            controls: super::live::Controls {
+                recording,
+                recorded: recording,
+                ..Default::default()
+            },
             attendance,
             control: Vec::new(),
         };
         live.control
             .push(control_record(now, operator, "START_CONF", &self.conference_id));
-        if live.recording {
+        if recording {
             live.control
                 .push(control_record(now, operator, "START_RECORD", &self.conference_id));
         }
         self.live = Some(live);
         for participant in &mut self.participants {
-            participant.participant_id.get_or_insert_with(|| {
-                *next_participant += 1;
-                format!("{:032x}", 0xba9a_cb1e_u128 << 64 | u128::from(*next_participant))
+            participant
+                .participant_id
+                .get_or_insert_with(|| new_participant_id(next_participant));
+        }
+    }
+
+    /// A participant joins the meeting in progress (invited): known by number or new.
+    pub(super) fn join(&mut self, number: &str, name: &str, now: DateTime<Utc>, next_participant: &mut u64) -> String {
+        let index = match self.participants.iter().position(|p| p.number == number) {
+            Some(index) => index,
+            None => {
+                self.participants
+                    .push(Participant::new(number.to_owned(), name.to_owned()));
+                self.participants.len() - 1
+            }
+        };
+        let participant = &mut self.participants[index];
+        if !name.is_empty() {
+            participant.name = name.to_owned();
+        }
+        if let Some(id) = &participant.participant_id {
+            return id.clone();
+        }
+        let id = new_participant_id(next_participant);
+        participant.participant_id = Some(id.clone());
+        participant.in_waiting_room = false;
+        if let Some(live) = &mut self.live {
+            participant.muted |= live.controls.all_muted;
+            live.attendance.push(ConfAttendeeRecordInfo {
+                display_name: Some(participant.name.clone()),
+                call_number: Some(participant.number.clone()),
+                device_type: Some("PC".into()),
+                join_time: Some(now.timestamp_millis()),
+                media_type: Some("Video".into()),
+                ..ConfAttendeeRecordInfo::default()
             });
+        }
+        id
+    }
+
+    /// A participant's call ends (hung up): they stay invited and may be called again.
+    pub(super) fn hang_up(&mut self, participant_id: &str, now: DateTime<Utc>) {
+        let Some(participant) = self
+            .participants
+            .iter_mut()
+            .find(|p| p.participant_id.as_deref() == Some(participant_id))
+        else {
+            return;
+        };
+        participant.participant_id = None;
+        participant.hand_raised = false;
+        participant.in_waiting_room = false;
+        let number = participant.number.clone();
+        if let Some(live) = &mut self.live {
+            live.left(&number, now);
+            live.controls.forget(participant_id);
         }
     }
 
@@ -422,18 +615,17 @@ impl Meeting {
         }
     }
 
-    /// A participant leaves the meeting in progress (hung up or removed).
+    /// A participant is removed from the meeting (no longer invited either).
     pub(super) fn leave(&mut self, number: &str, now: DateTime<Utc>) {
-        self.participants.retain(|p| p.number != number);
-        if let Some(live) = &mut self.live {
-            for record in live
-                .attendance
-                .iter_mut()
-                .filter(|r| r.call_number.as_deref() == Some(number) && r.left_time.is_none())
-            {
-                record.left_time = Some(now.timestamp_millis());
-            }
+        if let Some(id) = self
+            .participants
+            .iter()
+            .find(|p| p.number == number)
+            .and_then(|p| p.participant_id.clone())
+        {
+            self.hang_up(&id, now);
         }
+        self.participants.retain(|p| p.number != number);
     }
 
     /// Ends the holding in progress at `now`; returns what history keeps of it.
@@ -461,7 +653,7 @@ impl Meeting {
         info.conference_state = Some("Destroyed".into());
         info.start_time = Some(live.started.format(MINUTE).to_string());
         info.end_time = Some(now.format(MINUTE).to_string());
-        info.is_has_record_file = Some(live.recording.into());
+        info.is_has_record_file = Some(live.controls.recorded.into());
         info.sub_confs = None;
         HeldMeeting {
             conf_uuid: live.conf_uuid,
@@ -470,7 +662,7 @@ impl Meeting {
             participants: self.participants.iter().map(participant_info).collect(),
             attendance: live.attendance,
             control: live.control,
-            recorded: live.recording,
+            recorded: live.controls.recorded,
             started: live.started,
             ended: now,
         }
@@ -897,7 +1089,7 @@ pub(super) fn conference_info(meeting: &Meeting, attendees: Option<&[Participant
             is_send_calendar: Some(config.is_send_calendar.unwrap_or(true).into()),
             is_auto_mute: Some(config.is_auto_mute.unwrap_or(false).into()),
             is_guest_free_pwd: Some(config.is_guest_free_pwd.unwrap_or(false).into()),
-            call_in_restriction: Some(config.call_in_restriction.map_or(0, |c| *c).into()),
+            call_in_restriction: Some(config.call_in_restriction.unwrap_or(0).into()),
             audience_call_in_restriction: Some(0.into()),
             allow_guest_start_conf: Some(allow_guest_start.into()),
             enable_waiting_room: Some(config.enable_waiting_room.unwrap_or(false).into()),

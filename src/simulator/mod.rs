@@ -42,6 +42,7 @@ mod clock;
 mod control;
 mod examples;
 mod history;
+mod live;
 mod meetings;
 mod recordings;
 mod rooms;
@@ -61,6 +62,7 @@ use axum::response::Response;
 use crate::auth::Credentials;
 use crate::config::ClientBuilder;
 
+pub use live::{LiveMeeting, LiveParticipant, Role};
 pub use rooms::DEFAULT_ROOMS;
 
 /// A fault to inject into the next call of an operation.
@@ -423,6 +425,16 @@ impl Simulator {
     /// Only the simulator's time moves: the client's own clock does not.
     pub fn advance(&self, by: Duration) {
         self.shared.service.lock().expect("service lock").advance(by);
+    }
+
+    /// The state of the meeting in progress `conference_id` (participants, roles, microphones,
+    /// lock, recording, layout...), or `None` when it is not in progress.
+    pub fn live_meeting(&self, conference_id: &str) -> Option<LiveMeeting> {
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .live_meeting(conference_id)
     }
 
     /// The content of every recording file (what its download URL serves).

@@ -26,11 +26,13 @@ pub(super) type Handler = fn(&mut Service, &Call<'_>) -> Outcome;
 /// Every simulated operation, by area. Each operation of the spec has exactly one handler
 /// (checked by a unit test), so a new operation of the spec shows up as a failing test rather
 /// than as a 501 at run time.
-const HANDLERS_BY_AREA: [&[(&str, Handler)]; 7] = [
+const HANDLERS_BY_AREA: [&[(&str, Handler)]; 9] = [
     super::auth::HANDLERS,
     super::meetings::HANDLERS,
     super::meetings::ONLINE_HANDLERS,
     super::control::HANDLERS,
+    super::control::PARTICIPANT_HANDLERS,
+    super::control::SETTINGS_HANDLERS,
     super::history::HANDLERS,
     super::recordings::HANDLERS,
     super::rooms::HANDLERS,
@@ -124,6 +126,11 @@ impl Service {
             self.recordings.add(&held);
         }
         self.history.add(held);
+    }
+
+    pub(crate) fn live_meeting(&mut self, conference_id: &str) -> Option<super::live::LiveMeeting> {
+        self.tick();
+        self.meetings.live_view(conference_id)
     }
 
     /// A recording file, for its one-use download token.

@@ -1,0 +1,118 @@
+//! What meeting control changes in a meeting in progress, and the public view of it
+//! ([`Simulator::live_meeting`](super::Simulator::live_meeting)) for tests that check what a
+//! program did to a meeting.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+/// A participant's role in a meeting in progress.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Role {
+    /// The host (one at most).
+    Chair,
+    /// A co-host.
+    Cohost,
+    /// Everyone else.
+    #[default]
+    Normal,
+}
+
+/// The meeting-wide state meeting control changes.
+#[derive(Debug, Default)]
+pub(super) struct Controls {
+    pub(super) locked: bool,
+    /// Everyone but the chair was muted (new participants join muted).
+    pub(super) all_muted: bool,
+    pub(super) guests_may_unmute: bool,
+    pub(super) recording: bool,
+    /// Recorded at some point of the holding: it has recording files once it ends.
+    pub(super) recorded: bool,
+    pub(super) live_streaming: bool,
+    /// The participant everyone sees.
+    pub(super) broadcast: Option<String>,
+    /// The participant being roll-called.
+    pub(super) roll_called: Option<String>,
+    /// Minutes the end moves on by while someone is in (automatic prolonging).
+    pub(super) auto_prolong: Option<i64>,
+    /// `switchMode` and `imageType` of switch_mode; `imageType` of set_multi_picture.
+    pub(super) layout: Option<String>,
+    /// Terminal -> the participant its view is locked on (lock_view) or watches
+    /// (set_participant_view).
+    pub(super) views: BTreeMap<String, String>,
+    /// Terminals whose view is locked.
+    pub(super) view_locked: Vec<String>,
+    /// What the host watches (set_host_view).
+    pub(super) host_view: Option<String>,
+    /// Settings changed in progress (update_started_conf_config), by their JSON name.
+    pub(super) settings: BTreeMap<String, serde_json::Value>,
+}
+
+impl Controls {
+    /// A participant who left is no longer broadcast, roll-called or watched.
+    pub(super) fn forget(&mut self, participant_id: &str) {
+        if self.broadcast.as_deref() == Some(participant_id) {
+            self.broadcast = None;
+        }
+        if self.roll_called.as_deref() == Some(participant_id) {
+            self.roll_called = None;
+        }
+        self.views.remove(participant_id);
+        self.view_locked.retain(|p| p != participant_id);
+    }
+}
+
+/// A meeting in progress as the simulator keeps it.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct LiveMeeting {
+    /// Its `conferenceID`.
+    pub conference_id: String,
+    /// The `confUUID` of this holding.
+    pub conf_uuid: String,
+    /// When it ends by itself (prolonging moves it).
+    pub ends_at: DateTime<Utc>,
+    /// Everyone invited: those in the meeting have a `participant_id`.
+    pub participants: Vec<LiveParticipant>,
+    /// Nobody may join by themselves.
+    pub locked: bool,
+    /// Everyone but the host was muted.
+    pub all_muted: bool,
+    /// Muted participants may unmute themselves.
+    pub guests_may_unmute: bool,
+    /// Being recorded now.
+    pub recording: bool,
+    /// Being streamed live now.
+    pub live_streaming: bool,
+    /// The participant broadcast to everyone.
+    pub broadcast: Option<String>,
+    /// The participant being roll-called.
+    pub roll_called: Option<String>,
+    /// Terminals whose view is locked.
+    pub view_locked: Vec<String>,
+    /// The layout chosen (switch_mode, set_multi_picture).
+    pub layout: Option<String>,
+    /// Minutes of automatic prolonging, when on.
+    pub auto_prolong_minutes: Option<i64>,
+}
+
+/// A participant of a [`LiveMeeting`].
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct LiveParticipant {
+    /// Its `participantID` while in the meeting (or its waiting room).
+    pub participant_id: Option<String>,
+    /// Display name.
+    pub name: String,
+    /// Number.
+    pub number: String,
+    /// Role.
+    pub role: Role,
+    /// Microphone off.
+    pub muted: bool,
+    /// Hand raised.
+    pub hand_raised: bool,
+    /// In the waiting room.
+    pub in_waiting_room: bool,
+}
