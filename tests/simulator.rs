@@ -40,7 +40,7 @@ async fn raw_auth_with(
     body.as_object_mut()
         .unwrap()
         .extend(extra.as_object().cloned().unwrap_or_default());
-    let response = raw_http()
+    let response = common::raw_http()
         .build()
         .unwrap()
         .post(format!("{}/v2/usg/acs/auth/appauth", sim.base_url()))
@@ -121,7 +121,7 @@ async fn a_user_holds_at_most_64_tokens() {
     let list = |token: String| {
         let url = format!("{}/v1/usg/dcs/corp/vmr", sim.base_url());
         async move {
-            raw_http()
+            common::raw_http()
                 .build()
                 .unwrap()
                 .get(url)
@@ -422,7 +422,7 @@ async fn bad_input_is_rejected_with_the_service_codes_and_leniency_where_the_ser
             token.clone(),
         );
         async move {
-            let r = raw_http()
+            let r = common::raw_http()
                 .build()
                 .unwrap()
                 .post(url)
@@ -473,7 +473,7 @@ async fn every_successful_response_parses_into_the_generated_types() {
     let client = sim.client_builder().build().unwrap();
     client.authenticate().await.unwrap();
     let token = sim.issued_tokens().pop().unwrap();
-    let http = raw_http().build().unwrap();
+    let http = common::raw_http().build().unwrap();
     let get = |path: String| {
         let request = http
             .get(format!("{}{path}", sim.base_url()))
@@ -563,6 +563,28 @@ fn meeting_lifecycle_example_succeeds() {
     );
 }
 
+#[test]
+fn meeting_control_example_succeeds() {
+    example_succeeds(
+        "meeting_control",
+        &[
+            "start_meeting",
+            "invite_participant",
+            "mute_meeting",
+            "mute_participant",
+            "rename_participant",
+            "set_cohost",
+            "record",
+            "lock_meeting",
+            "prolong_meeting",
+            "hang_up",
+            "move_to_waiting_room",
+            "allow_waiting_participant",
+            "stop_meeting",
+        ],
+    );
+}
+
 /// The binary's help names the environment variables that keep secrets off the command line.
 #[test]
 fn standalone_binary_takes_secrets_from_the_environment() {
@@ -618,7 +640,7 @@ async fn standalone_binary_serves_https() {
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
 
     let pem = std::fs::read(&ca).unwrap();
-    let http = raw_http()
+    let http = common::raw_http()
         .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
         .build()
         .unwrap();
@@ -696,11 +718,6 @@ async fn standalone_binary_serves_https() {
 
 /// Plain reqwest, as a program not using this library would. The crate builds reqwest without
 /// a crypto provider of its own (it picks ring itself), so such a program installs one.
-fn raw_http() -> reqwest::ClientBuilder {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-}
-
 /// Every operation of the spec is served: its example request, on a simulator seeded with the
 /// world the examples assume (the meeting in progress for meeting-control operations), gets
 /// a success whose body decodes into the operation's response type. An operation added to
@@ -752,4 +769,49 @@ async fn every_operation_is_served_with_its_example_request() {
             sim.requests()
         );
     }
+}
+
+/// Every meeting-control operation the spec calls idempotent is: its example request sent
+/// twice succeeds twice (muting a muted participant, locking a locked meeting...), unless the
+/// first one ended the meeting (stop_meeting), after which the meeting's controls are refused
+/// as the service refuses them.
+#[tokio::test]
+async fn idempotent_meeting_controls_can_be_repeated() {
+    use huaweicloud_meeting::operations::{RetryClass, Scheme, operations};
+    let host_password = common::example_body("start_meeting").unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut repeated = 0;
+    for op in operations()
+        .iter()
+        .filter(|op| op.security.contains(&Scheme::ConferenceToken) && op.retry == RetryClass::Idempotent)
+    {
+        let sim = Simulator::builder().spec_examples(true).start().await.unwrap();
+        let params = common::example_params(op.id);
+        let id = params["conferenceID"].as_str().unwrap().to_owned();
+        let host = sim
+            .client_builder()
+            .build()
+            .unwrap()
+            .conference(id.clone(), host_password.as_str());
+        let body = common::example_body(op.id);
+        host.call(op.id, params.clone(), body.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        let before = sim.live_meeting(&id).map(|m| format!("{m:?}"));
+        match host.call(op.id, params, body).await {
+            Ok(_) => {
+                let after = sim.live_meeting(&id).map(|m| format!("{m:?}"));
+                assert_eq!(before, after, "{}: the repeat changed the meeting", op.id);
+                repeated += 1;
+            }
+            Err(e) => assert!(
+                sim.live_meeting(&id).is_none(),
+                "{}: the repeat failed while the meeting is in progress: {e}",
+                op.id
+            ),
+        }
+    }
+    assert!(repeated >= 20, "only {repeated} idempotent controls were repeated");
 }

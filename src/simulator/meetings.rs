@@ -45,6 +45,8 @@ pub(super) struct Participant {
     /// The id the participant has in the meeting in progress; `None` while not in it (not
     /// started, hung up, or not joined yet).
     pub(super) participant_id: Option<String>,
+    /// The id it had before its call ended (a repeated hang-up names it).
+    pub(super) former_id: Option<String>,
     pub(super) role: Role,
     pub(super) muted: bool,
     pub(super) hand_raised: bool,
@@ -57,6 +59,7 @@ impl Participant {
             number,
             name,
             participant_id: None,
+            former_id: None,
             role: Role::Normal,
             muted: false,
             hand_raised: false,
@@ -598,7 +601,7 @@ impl Meeting {
         else {
             return;
         };
-        participant.participant_id = None;
+        participant.former_id = participant.participant_id.take();
         participant.hand_raised = false;
         participant.in_waiting_room = false;
         let number = participant.number.clone();

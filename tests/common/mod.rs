@@ -258,3 +258,10 @@ pub fn example_credentials(id: &str, app_key: &str, password: &str) -> Option<hu
         None
     }
 }
+
+/// A plain reqwest client builder, for requests the crate's client would refuse to send (the
+/// crate builds reqwest without a default crypto provider: ring is installed here).
+pub fn raw_http() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}

@@ -52,9 +52,11 @@ fn hang_up(service: &mut Service, call: &Call<'_>) -> Outcome {
     let now = service.clock.now();
     let meeting = live_meeting(service, call)?;
     for id in &request.bulk_hang_up_participants {
-        let known = meeting.participants.iter().any(|p| {
-            p.participant_id.as_deref() == Some(id.as_str()) || (p.participant_id.is_none() && p.number == *id)
-        });
+        // One hung up already is hung up again: nothing changes.
+        let known = meeting
+            .participants
+            .iter()
+            .any(|p| p.participant_id.as_ref() == Some(id) || p.former_id.as_ref() == Some(id));
         if !known {
             return Err(unknown_participant(id));
         }
