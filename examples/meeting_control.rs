@@ -29,13 +29,10 @@ use huaweicloud_meeting::{Client, Secret};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, simulator) = match common::connect().await {
-        Ok(connected) => connected,
+    let (client, simulator) = match common::start().await {
+        Ok(started) => started,
         Err(code) => return code,
     };
-    if let Err(code) = common::authenticate(&client).await {
-        return code;
-    }
     let invitees: Vec<String> = std::env::var("HUAWEICLOUD_MEETING_INVITEES")
         .ok()
         .filter(|_| simulator.is_none())
@@ -73,13 +70,7 @@ async fn start_a_meeting(client: &Client) -> Result<(String, Secret), ExitCode> 
         .map_err(|e| common::failed("create_meeting", &e))?;
     let info = created.first().ok_or(ExitCode::FAILURE)?;
     let id = info.conference_id.clone().unwrap_or_default();
-    let password = info
-        .password_entry
-        .iter()
-        .flatten()
-        .find(|p| p.conference_role.as_deref() == Some("chair"))
-        .and_then(|p| p.password.clone())
-        .unwrap_or_default();
+    let password = common::host_password(info);
     report("create_meeting", &format!("meeting {id}"), &created);
     let started = client
         .start_meeting()

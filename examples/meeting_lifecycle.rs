@@ -18,17 +18,14 @@ use std::time::Duration;
 use chrono::Utc;
 use common::report;
 use huaweicloud_meeting::Client;
-use huaweicloud_meeting::types::{ConferenceInfo, RestAttendeeDto, RestScheduleConfDto, StartRequest};
+use huaweicloud_meeting::types::{RestAttendeeDto, RestScheduleConfDto, StartRequest};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, simulator) = match common::connect().await {
-        Ok(connected) => connected,
+    let (client, simulator) = match common::start().await {
+        Ok(started) => started,
         Err(code) => return code,
     };
-    if let Err(code) = common::authenticate(&client).await {
-        return code;
-    }
     // The service lists a held meeting in history within seconds; the simulator at once.
     let patience = if simulator.is_some() { 1 } else { 20 };
     run(&client, patience).await
@@ -59,16 +56,6 @@ fn meeting(subject: &str, minutes_from_now: i64, length: i32) -> RestScheduleCon
         .expect("every field is valid")
 }
 
-fn host_password(info: &ConferenceInfo) -> String {
-    info.password_entry
-        .iter()
-        .flatten()
-        .find(|p| p.conference_role.as_deref() == Some("chair"))
-        .and_then(|p| p.password.as_ref())
-        .map(|p| p.expose().to_owned())
-        .unwrap_or_default()
-}
-
 async fn run(client: &Client, patience: u32) -> ExitCode {
     let created = step!(
         "create_meeting",
@@ -79,7 +66,7 @@ async fn run(client: &Client, patience: u32) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let id = info.conference_id.clone().unwrap_or_default();
-    let password = host_password(info);
+    let password = common::host_password(info);
     report(
         "create_meeting",
         &format!("meeting {id} in 30 minutes, recorded"),

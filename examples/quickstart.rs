@@ -22,14 +22,11 @@ use huaweicloud_meeting::types::{
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let (client, _simulator) = match common::connect().await {
-        Ok(connected) => connected,
+    let (client, _simulator) = match common::start().await {
+        Ok(started) => started,
         Err(code) => return code,
     };
     let member = std::env::var("HUAWEICLOUD_MEETING_MEMBER").unwrap_or_else(|_| "alice".into());
-    if let Err(code) = common::authenticate(&client).await {
-        return code;
-    }
     run(&client, &member).await
 }
 
@@ -116,13 +113,7 @@ async fn run(client: &Client, member: &str) -> ExitCode {
         return ExitCode::FAILURE;
     };
     let conference_id = info.conference_id.clone().unwrap_or_default();
-    let host_password = info
-        .password_entry
-        .iter()
-        .flatten()
-        .find(|p| p.conference_role.as_deref() == Some("chair"))
-        .and_then(|p| p.password.clone())
-        .unwrap_or_default();
+    let host_password = common::host_password(info);
     report(
         "create_meeting",
         &format!("meeting {conference_id} with 2 attendees"),

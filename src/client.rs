@@ -359,13 +359,7 @@ impl Client {
                 });
             }
             if status.is_redirection() {
-                return Err(Error::Redirected {
-                    status: status.as_u16(),
-                    location: response
-                        .headers()
-                        .get(reqwest::header::LOCATION)
-                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
-                });
+                return Err(redirected(&response));
             }
             let limit = self.inner.shared.max_response_body;
             if status.as_u16() < 400 {
@@ -433,6 +427,17 @@ impl Client {
             }
             _ => Ok(response),
         }
+    }
+}
+
+/// The error for a redirect answer: it is never followed (credentials would go along).
+pub(crate) fn redirected(response: &reqwest::Response) -> Error {
+    Error::Redirected {
+        status: response.status().as_u16(),
+        location: response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
     }
 }
 

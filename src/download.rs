@@ -63,13 +63,7 @@ impl Client {
             .map_err(Error::from_transport)?;
         let status = response.status();
         if status.is_redirection() {
-            return Err(Error::Redirected {
-                status: status.as_u16(),
-                location: response
-                    .headers()
-                    .get(reqwest::header::LOCATION)
-                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
-            });
+            return Err(crate::client::redirected(&response));
         }
         if !status.is_success() {
             let (headers, body, _) = crate::client::read_capped(response, self.inner.shared.max_response_body).await?;

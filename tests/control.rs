@@ -28,15 +28,7 @@ async fn meeting_in_progress(sim: &Simulator) -> (Client, String, String) {
         .unwrap();
     let created = client.create_meeting().body(body).send().await.unwrap().into_inner();
     let id = created[0].conference_id.clone().unwrap();
-    let password = created[0]
-        .password_entry
-        .iter()
-        .flatten()
-        .find(|p| p.conference_role.as_deref() == Some("chair"))
-        .and_then(|p| p.password.as_ref())
-        .unwrap()
-        .expose()
-        .to_owned();
+    let password = common::host_password(&created[0]);
     client
         .start_meeting()
         .body(StartRequest::builder().conference_id(&id).password(password.clone()))

@@ -46,16 +46,7 @@ fn review(subject: &str, start: String, length: i32, record: bool) -> RestSchedu
         .unwrap()
 }
 
-fn host_password(info: &ConferenceInfo) -> String {
-    info.password_entry
-        .iter()
-        .flatten()
-        .find(|p| p.conference_role.as_deref() == Some("chair"))
-        .and_then(|p| p.password.as_ref())
-        .unwrap()
-        .expose()
-        .to_owned()
-}
+use common::host_password;
 
 async fn schedule(client: &Client, body: RestScheduleConfDto) -> (String, String) {
     let created = client.create_meeting().body(body).send().await.unwrap().into_inner();

@@ -5,7 +5,8 @@
 use std::process::ExitCode;
 
 use huaweicloud_meeting::simulator::Simulator;
-use huaweicloud_meeting::{Client, Error, ResponseValue};
+use huaweicloud_meeting::types::ConferenceInfo;
+use huaweicloud_meeting::{Client, Error, ResponseValue, Secret};
 
 /// One readable line per step: operation, outcome, request id.
 pub fn report<T>(operation: &str, outcome: &str, response: &ResponseValue<T>) {
@@ -62,6 +63,24 @@ pub async fn connect() -> Result<(Client, Option<Simulator>), ExitCode> {
         .build()
         .map_err(|error| failed("configure", &error))?;
     Ok((client, Some(simulator)))
+}
+
+/// The client (see [`connect`]), authenticated already so that wrong credentials show at the
+/// first step.
+pub async fn start() -> Result<(Client, Option<Simulator>), ExitCode> {
+    let (client, simulator) = connect().await?;
+    authenticate(&client).await?;
+    Ok((client, simulator))
+}
+
+/// The host password among a meeting's passwords.
+pub fn host_password(info: &ConferenceInfo) -> Secret {
+    info.password_entry
+        .iter()
+        .flatten()
+        .find(|p| p.conference_role.as_deref() == Some("chair"))
+        .and_then(|p| p.password.clone())
+        .unwrap_or_default()
 }
 
 /// Authenticates now, so wrong credentials show at the first step.

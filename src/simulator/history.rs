@@ -3,9 +3,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::meetings::{page, paged};
 use super::service::{Handler, Service};
-use super::wire::{Call, Failure, Outcome, fail, int32, reply};
+use super::wire::{Call, Failure, Outcome, fail, int32, page, paged, reply};
 use crate::types::{
     ConfAttendeeRecordInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, PageParticipant, ParticipantInfo,
     RestListConfResponse, RestQueryAttendRecordResponse, RestQueryConfCtlLogResponse,

@@ -11,7 +11,7 @@ use rand::Rng as _;
 
 use super::history::{HeldMeeting, control_record};
 use super::service::{Handler, Service};
-use super::wire::{Call, Failure, Outcome, bad_request, fail, hex_id, int32, random_token, reply};
+use super::wire::{Call, Failure, Outcome, bad_request, fail, hex_id, int32, page, paged, random_token, reply};
 use crate::Secret;
 use crate::types::{
     ConfAttendeeRecordInfo, ConfConfigInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, CycleParamsInfo,
@@ -840,19 +840,6 @@ fn cancel_recurring_sub_meeting(service: &mut Service, call: &Call<'_>) -> Outco
         meeting.start = first.start;
     }
     Ok(None)
-}
-
-/// `offset` and `limit` of a paged read, with the service's defaults.
-pub(super) fn page(call: &Call<'_>, default_limit: i64) -> (i64, i64) {
-    let offset = call.int_param("offset").unwrap_or(0).max(0);
-    let limit = call.int_param("limit").unwrap_or(default_limit).max(0);
-    (offset, limit)
-}
-
-pub(super) fn paged<T>(items: impl Iterator<Item = T>, offset: i64, limit: i64) -> impl Iterator<Item = T> {
-    items
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
 }
 
 /// Whether `key` (a search) matches a meeting's ID, subject or scheduler.

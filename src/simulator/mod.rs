@@ -18,6 +18,13 @@
 //! (`MMC.111072006`), and leaves the scheduled list when its scheduled end passes; a series
 //! holds its occurrences one by one.
 //!
+//! Meeting control acts on the live state of a meeting in progress as the service does:
+//! invited people join at once, hang-up ends a call, roles, microphones, hands, the waiting
+//! room, lock, recording, live streaming, broadcast, layout and end time change, and
+//! [`Simulator::live_meeting`] shows all of it. Controls of a meeting not in progress, of an
+//! unknown participant, or with the token of another meeting are refused with the service's
+//! codes; what the spec calls idempotent can be repeated.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use huaweicloud_meeting::simulator::Simulator;

@@ -7,9 +7,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::history::HeldMeeting;
-use super::meetings::{page, paged};
 use super::service::{Handler, Service};
-use super::wire::{Call, Failure, Outcome, fail, int32, random_token, reply};
+use super::wire::{Call, Failure, Outcome, fail, int32, page, paged, random_token, reply};
 use crate::Secret;
 use crate::types::{
     RecordDownloadInfoBo, RecordDownloadUrlDo, RecordResultDo, SearchRecordingsResponse,

@@ -4,7 +4,7 @@ use rand::Rng as _;
 
 use super::SimulatorBuilder;
 use super::service::{Handler, Service};
-use super::wire::{Call, Outcome, fail, int32, reply};
+use super::wire::{Call, Outcome, fail, int32, page, paged, reply};
 use crate::Secret;
 use crate::types::{IdMarkDto, QueryOrgVmrPage, QueryOrgVmrResultDto, QueryVmrPage, QueryVmrResultDto};
 
@@ -83,8 +83,8 @@ impl Rooms {
 }
 
 fn search_corp_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let offset = call.int_param("offset").unwrap_or(0).max(0);
-    let limit = call.int_param("limit").unwrap_or(10).max(1);
+    let (offset, limit) = page(call, 10);
+    let limit = limit.max(1);
     let key = call.param("searchKey").unwrap_or_default();
     let status = call.int_param("status");
     let rooms: Vec<QueryOrgVmrResultDto> = service
@@ -115,24 +115,20 @@ fn search_corp_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
         })
         .collect();
     let count = rooms.len();
-    let page = rooms
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect();
+    let rooms = paged(rooms.into_iter(), offset, limit).collect();
     reply(&QueryOrgVmrPage {
         offset: Some(int32(offset)),
         limit: Some(int32(limit)),
         count: Some(int32(count)),
-        data: Some(page),
+        data: Some(rooms),
     })
 }
 
 /// The caller's own cloud meeting rooms (the simulator gives members no personal meeting ID,
 /// so `specialVmr=false` lists nothing).
 fn search_member_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let offset = call.int_param("offset").unwrap_or(0).max(0);
-    let limit = call.int_param("limit").unwrap_or(10).max(1);
+    let (offset, limit) = page(call, 10);
+    let limit = limit.max(1);
     let key = call.param("searchKey").unwrap_or_default();
     let rooms_only = call.param("specialVmr").as_deref() != Some("false");
     let rooms: Vec<QueryVmrResultDto> = service
@@ -158,16 +154,12 @@ fn search_member_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
         })
         .collect();
     let count = rooms.len();
-    let page = rooms
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect();
+    let rooms = paged(rooms.into_iter(), offset, limit).collect();
     reply(&QueryVmrPage {
         offset: Some(int32(offset)),
         limit: Some(int32(limit)),
         count: Some(int32(count)),
-        data: Some(page),
+        data: Some(rooms),
     })
 }
 

@@ -47,6 +47,20 @@ pub(super) fn int32(n: impl TryInto<i32>) -> i32 {
     n.try_into().unwrap_or(i32::MAX)
 }
 
+/// `offset` and `limit` of a paged read, with the service's defaults.
+pub(super) fn page(call: &Call<'_>, default_limit: i64) -> (i64, i64) {
+    let offset = call.int_param("offset").unwrap_or(0).max(0);
+    let limit = call.int_param("limit").unwrap_or(default_limit).max(0);
+    (offset, limit)
+}
+
+/// The items of one page.
+pub(super) fn paged<T>(items: impl Iterator<Item = T>, offset: i64, limit: i64) -> impl Iterator<Item = T> {
+    items
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+}
+
 /// A call as the handlers see it, after routing, authentication and validation.
 pub(super) struct Call<'a> {
     /// The authenticated user; the enterprise's default administrator is "".

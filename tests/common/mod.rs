@@ -265,3 +265,15 @@ pub fn raw_http() -> reqwest::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
 }
+
+/// The host password among a meeting's passwords.
+pub fn host_password(info: &huaweicloud_meeting::types::ConferenceInfo) -> String {
+    info.password_entry
+        .iter()
+        .flatten()
+        .find(|p| p.conference_role.as_deref() == Some("chair"))
+        .and_then(|p| p.password.as_ref())
+        .expect("a meeting has a host password")
+        .expose()
+        .to_owned()
+}

@@ -1,9 +1,9 @@
 //! Meetings in progress as the management API lists them: online meetings, their detail,
 //! their participants and the region hosting them.
 
-use super::{Meeting, detail, list_response, matches, not_in_progress, page, paged};
+use super::{Meeting, detail, list_response, matches, not_in_progress};
 use crate::simulator::service::{Handler, Service};
-use crate::simulator::wire::{Call, Failure, Outcome, int32, reply};
+use crate::simulator::wire::{Call, Failure, Outcome, int32, page, paged, reply};
 use crate::types::{OnlineAttendeeRecordInfo, PageOnlineAttendeeRecordRsp, ShowRegionInfoOfMeetingResponse};
 
 pub(in crate::simulator) const HANDLERS: &[(&str, Handler)] = &[
