@@ -40,7 +40,13 @@ struct ParamCheck {
 
 struct OperationChecks {
     params: Vec<ParamCheck>,
-    body: Option<Validator>,
+    body: Option<BodyCheck>,
+}
+
+/// The validator of a request body, and its schema (to tell secret fields).
+struct BodyCheck {
+    validator: Validator,
+    schema: Value,
 }
 
 pub(crate) fn spec() -> &'static Value {
@@ -132,7 +138,10 @@ fn compile(spec: &Value) -> HashMap<String, OperationChecks> {
                 .pointer("/requestBody")
                 .map(|b| resolve(spec, b))
                 .and_then(|b| b.pointer("/content/application~1json/schema"))
-                .map(|schema| validator(spec, schema));
+                .map(|schema| BodyCheck {
+                    validator: validator(spec, schema),
+                    schema: schema.clone(),
+                });
             out.insert(id.to_owned(), OperationChecks { params, body });
         }
     }
@@ -270,9 +279,22 @@ pub(crate) fn check_body(op: &OperationMeta, body: &mut Value) -> Result<(), Vio
     }
 }
 
-fn check_body_against(validator: &Validator, body: &mut Value) -> Result<(), Violation> {
+/// Whether the schema object holding the keyword at `schema_path` (a location in the body
+/// schema, or in the spec's components) is a secret (`format: password`).
+fn is_secret(schema: &Value, schema_path: &str) -> bool {
+    let parent = schema_path.rsplit_once('/').map_or("", |(parent, _)| parent);
+    let node = if parent.starts_with("/components/") {
+        spec().pointer(parent)
+    } else {
+        schema.pointer(parent)
+    };
+    node.and_then(|n| n.get("format")).and_then(Value::as_str) == Some("password")
+}
+
+fn check_body_against(check: &BodyCheck, body: &mut Value) -> Result<(), Violation> {
     // `null` for an optional field means absent (Huawei's Python SDK sends such nulls).
     drop_nulls(body);
+    let validator = &check.validator;
     if !validator.is_valid(body)
         && let Some(error) = validator.iter_errors(body).next()
     {
@@ -289,10 +311,12 @@ fn check_body_against(validator: &Validator, body: &mut Value) -> Result<(), Vio
         } else {
             format!("body{}", pointer.replace('/', "."))
         };
-        return Err(Violation {
-            field,
-            reason: error.to_string(),
-        });
+        let mut reason = error.to_string();
+        // A secret (a user's password) is described, never repeated.
+        if is_secret(&check.schema, error.schema_path().as_str()) {
+            reason = reason.replace(&error.instance().to_string(), "the value");
+        }
+        return Err(Violation { field, reason });
     }
     Ok(())
 }

@@ -585,6 +585,27 @@ fn meeting_control_example_succeeds() {
     );
 }
 
+#[test]
+fn enterprise_admin_example_succeeds() {
+    example_succeeds(
+        "enterprise_admin",
+        &[
+            "add_department",
+            "add_user",
+            "search_users",
+            "search_corp_dir",
+            "add_corp_admin",
+            "batch_update_user_status",
+            "create_app_id_token        Erik refused",
+            "associate_vmr",
+            "disassociate_vmr",
+            "batch_delete_corp_admins",
+            "batch_delete_users",
+            "delete_department",
+        ],
+    );
+}
+
 /// The binary's help names the environment variables that keep secrets off the command line.
 #[test]
 fn standalone_binary_takes_secrets_from_the_environment() {

@@ -259,6 +259,7 @@ fn create_app_id_token(service: &mut Service, call: &Call<'_>) -> Outcome {
         return Err(fail(401, "USG.206010000", "The nonce was already used"));
     }
     let user = auth.user_id.clone().unwrap_or_default();
+    service.check_user_enabled(&user, 1)?;
     let admin = user.is_empty();
     let user_info = UserInfo {
         uclogin_account: Some(if admin { "admin".to_owned() } else { user.clone() }),
@@ -286,9 +287,17 @@ fn create_token(service: &mut Service, call: &Call<'_>) -> Outcome {
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(wrong)?;
     let (account, password) = decoded.split_once(':').ok_or_else(wrong)?;
-    if account != request.account || service.auth.accounts.get(account).map(String::as_str) != Some(password) {
+    // An account of the set-up, or a user of the directory with a password.
+    let known = service.auth.accounts.get(account).map(String::as_str) == Some(password)
+        || service
+            .directory
+            .find(account, 0)
+            .and_then(|u| u.password.as_ref())
+            .is_some_and(|p| p.expose() == password);
+    if account != request.account || !known {
         return Err(wrong());
     }
+    service.check_user_enabled(account, 0)?;
     let user_info = UserInfo {
         uclogin_account: Some(account.to_owned()),
         user_type: Some(2),

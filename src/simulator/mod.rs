@@ -47,6 +47,7 @@
 mod auth;
 mod clock;
 mod control;
+mod directory;
 mod examples;
 mod history;
 mod live;

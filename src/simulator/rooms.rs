@@ -58,6 +58,19 @@ impl Rooms {
 }
 
 impl Rooms {
+    /// The `vmrId` of the first room assigned to `member`.
+    pub(super) fn assigned_to(&self, member: &str) -> Option<String> {
+        self.rooms
+            .iter()
+            .find(|r| r.member.as_deref() == Some(member))
+            .map(|r| r.vmr_id.clone())
+    }
+
+    /// How many rooms are assigned.
+    pub(super) fn assigned_count(&self) -> usize {
+        self.rooms.iter().filter(|r| r.member.is_some()).count()
+    }
+
     /// The example rooms (the body of associate_vmr's example) exist, assigned to the example
     /// member.
     pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) {
@@ -172,7 +185,7 @@ fn assign(service: &mut Service, call: &Call<'_>, assign: bool) -> Outcome {
         .next()
         .map(|a| percent_encoding::percent_decode_str(a).decode_utf8_lossy().into_owned())
         .unwrap_or_default();
-    if !service.auth.knows(&account, call.int_param("accountType").unwrap_or(0)) {
+    if !service.knows_account(&account, call.int_param("accountType").unwrap_or(0)) {
         return Err(fail(400, "USG.201040000", format!("User {account} does not exist")));
     }
     let rooms = &mut service.rooms.rooms;

@@ -11,6 +11,7 @@ use super::SimulatorBuilder;
 use super::auth::{ADMIN, Auth};
 use super::clock::Clock;
 use super::control::Control;
+use super::directory::Directory;
 use super::history::{HeldMeeting, History};
 use super::meetings::Meetings;
 use super::recordings::Recordings;
@@ -26,7 +27,7 @@ pub(super) type Handler = fn(&mut Service, &Call<'_>) -> Outcome;
 /// Every simulated operation, by area. Each operation of the spec has exactly one handler
 /// (checked by a unit test), so a new operation of the spec shows up as a failing test rather
 /// than as a 501 at run time.
-const HANDLERS_BY_AREA: [&[(&str, Handler)]; 9] = [
+const HANDLERS_BY_AREA: [&[(&str, Handler)]; 10] = [
     super::auth::HANDLERS,
     super::meetings::HANDLERS,
     super::meetings::ONLINE_HANDLERS,
@@ -36,6 +37,7 @@ const HANDLERS_BY_AREA: [&[(&str, Handler)]; 9] = [
     super::history::HANDLERS,
     super::recordings::HANDLERS,
     super::rooms::HANDLERS,
+    super::directory::HANDLERS,
 ];
 
 fn handler(operation_id: &str) -> Option<Handler> {
@@ -61,6 +63,7 @@ pub(crate) struct Service {
     pub(super) history: History,
     pub(super) recordings: Recordings,
     pub(super) rooms: Rooms,
+    pub(super) directory: Directory,
     /// Every access, meeting-control and download token, in the order issued.
     pub(crate) issued: Vec<String>,
 }
@@ -76,6 +79,7 @@ impl Service {
             history: History::default(),
             recordings: Recordings::default(),
             rooms: Rooms::new(config),
+            directory: Directory::new(config.rooms),
             issued: Vec::new(),
         };
         if let Some(in_progress) = config.spec_examples {
@@ -86,6 +90,7 @@ impl Service {
             service.history.seed_examples(&examples);
             service.recordings.seed_examples(&examples);
             service.rooms.seed_examples(&examples);
+            service.directory.seed_examples(&examples, now);
         }
         service
     }
