@@ -1,0 +1,175 @@
+//! What the commands are made of, read from the spec the library was generated from: one
+//! command per operation, one flag per parameter, so an operation added to the spec is a new
+//! command without code here.
+
+use huaweicloud_meeting::operations::{OperationMeta, Scheme, operations};
+use serde_json::Value;
+
+/// A parameter of an operation, as a flag.
+pub struct Parameter {
+    /// The API's name (`conferenceID`).
+    pub name: String,
+    /// The flag (`conference-id`).
+    pub flag: String,
+    pub description: String,
+    pub required: bool,
+    pub deprecated: bool,
+    /// JSON type of the value: integer, boolean, number, array or string.
+    pub kind: String,
+    /// The allowed values, when the spec lists them.
+    pub allowed: Vec<String>,
+    /// The default the description states ("Default 20."), for the help.
+    pub default: Option<String>,
+}
+
+/// An operation, as a command.
+pub struct Operation {
+    pub meta: &'static OperationMeta,
+    /// The command (`cancel-meeting`).
+    pub command: String,
+    pub summary: String,
+    pub description: String,
+    pub parameters: Vec<Parameter>,
+    /// It takes a JSON body; `Some(true)` when the body is required.
+    pub body: Option<bool>,
+    /// The schema of its body (to mask secrets in `--verbose`).
+    pub body_schema: Option<Value>,
+}
+
+impl Operation {
+    /// A meeting-control operation: it runs on a conference handle with the host password.
+    pub fn is_control(&self) -> bool {
+        self.meta
+            .security
+            .iter()
+            .any(|s| matches!(s, Scheme::ConferenceToken | Scheme::HostPassword))
+    }
+}
+
+pub fn spec() -> &'static Value {
+    static SPEC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    SPEC.get_or_init(|| serde_json::from_str(huaweicloud_meeting::OPENAPI_JSON).expect("the library's spec is JSON"))
+}
+
+/// Follows a local `$ref`.
+pub fn resolve(value: &Value) -> &Value {
+    match value.get("$ref").and_then(Value::as_str) {
+        Some(reference) => resolve(
+            spec()
+                .pointer(reference.trim_start_matches('#'))
+                .unwrap_or(&Value::Null),
+        ),
+        None => value,
+    }
+}
+
+fn text(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+/// `Default 20.` / `default 0` in a description.
+fn stated_default(description: &str) -> Option<String> {
+    let at = description.find("Default ").or_else(|| description.find("default "))?;
+    let rest = &description[at + "Default ".len()..];
+    let value: String = rest
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';' && *c != ')')
+        .collect();
+    let value = value.trim_end_matches('.').trim_matches('`').to_owned();
+    (!value.is_empty()).then_some(value)
+}
+
+/// `conferenceID` -> `conference-id`, `X-Request-Id` -> `x-request-id`, `conf_id` -> `conf-id`.
+pub fn kebab(name: &str) -> String {
+    heck::ToKebabCase::to_kebab_case(name)
+}
+
+/// Every operation of the spec the client can call, as commands.
+pub fn operations_as_commands() -> Vec<Operation> {
+    let callable = huaweicloud_meeting::CALLABLE_OPERATIONS;
+    operations()
+        .iter()
+        .filter(|meta| callable.contains(&meta.id))
+        .filter_map(|meta| {
+            let entry = spec()
+                .get("paths")?
+                .get(meta.path)?
+                .get(meta.method.to_ascii_lowercase())?;
+            let parameters = entry
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(resolve)
+                .filter_map(|p| {
+                    let name = p.get("name")?.as_str()?.to_owned();
+                    let schema = resolve(p.get("schema").unwrap_or(&Value::Null));
+                    let description = text(p, "description");
+                    Some(Parameter {
+                        flag: kebab(&name),
+                        default: stated_default(&description),
+                        description,
+                        required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
+                        deprecated: p.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                        kind: text(schema, "type"),
+                        allowed: schema
+                            .get("enum")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                            .collect(),
+                        name,
+                    })
+                })
+                .collect();
+            let body = entry.get("requestBody").map(resolve);
+            Some(Operation {
+                meta,
+                command: kebab(meta.id),
+                summary: text(entry, "summary"),
+                description: text(entry, "description"),
+                parameters,
+                body: body.map(|b| b.get("required").and_then(Value::as_bool).unwrap_or(false)),
+                body_schema: body
+                    .and_then(|b| b.pointer("/content/application~1json/schema"))
+                    .cloned(),
+            })
+        })
+        .collect()
+}
+
+/// `value` with the fields `schema` marks as secrets (format password) replaced by `***`.
+pub fn masked(value: &Value, schema: &Value) -> Value {
+    let schema = resolve(schema);
+    if schema.get("format").and_then(Value::as_str) == Some("password") && value.is_string() {
+        return Value::String("***".into());
+    }
+    match value {
+        Value::Object(object) => {
+            let properties = schema.get("properties").and_then(Value::as_object);
+            Value::Object(
+                object
+                    .iter()
+                    .map(|(key, field)| {
+                        let field_schema = properties.and_then(|p| p.get(key));
+                        (
+                            key.clone(),
+                            field_schema.map_or_else(|| field.clone(), |s| masked(field, s)),
+                        )
+                    })
+                    .collect(),
+            )
+        }
+        Value::Array(items) => {
+            let item_schema = schema.get("items").unwrap_or(&Value::Null);
+            Value::Array(items.iter().map(|item| masked(item, item_schema)).collect())
+        }
+        other => other.clone(),
+    }
+}
