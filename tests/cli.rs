@@ -217,6 +217,7 @@ async fn output_formats_verbose_and_completions() {
         "{stderr}"
     );
     assert!(stderr.contains("< 401"), "{stderr}");
+    assert!(stderr.contains("warning: the body holds a secret"), "{stderr}");
 
     let completions = meeting(&sim, &[], args(&["completions", "bash"])).await;
     assert!(completions.status.success());

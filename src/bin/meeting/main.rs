@@ -238,6 +238,14 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
         Ok(body) => body,
         Err(message) => return bad_input(message),
     };
+    // A secret typed on the command line is seen by every user of the machine (ps).
+    if let (Some(raw), Some(body), Some(schema)) = (raw_body, &body, &operation.body_schema)
+        && raw != "-"
+        && !raw.starts_with('@')
+        && spec::masked(body, schema) != *body
+    {
+        eprintln!("warning: the body holds a secret: prefer --body @file or --body - (stdin)");
+    }
     let builder = match client_builder(global, !operation.meta.security.is_empty()) {
         Ok(builder) => builder,
         Err(message) => return bad_input(message),
