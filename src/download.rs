@@ -14,7 +14,9 @@ impl Client {
     /// streams (`chunk()`, `bytes_stream()`): a file may be up to 1 GB, so it is neither
     /// capped nor read here.
     ///
-    /// The token goes as `Authorization` to the URL's host and nowhere else: no access token
+    /// The token goes as `Authorization` to the URL's host and nowhere else (Huawei's
+    /// documentation says the token authenticates the download without naming the header;
+    /// `Authorization` is what this client sends and the simulator checks): no access token
     /// is sent, and no redirect is followed by the client's own HTTP client. The URL must be
     /// `https` (or the client's own endpoint, as with the simulator). Nothing is retried,
     /// since the token dies with its first use: ask for new URLs to try again. The whole
