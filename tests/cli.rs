@@ -42,7 +42,7 @@ fn text(bytes: &[u8]) -> String {
 fn example_args(id: &str) -> Vec<String> {
     let mut list = vec![id.replace('_', "-")];
     for (name, value) in common::example_params(id) {
-        list.push(format!("--{}", heck_kebab(&name)));
+        list.push(format!("--{}", heck::ToKebabCase::to_kebab_case(name.as_str())));
         list.push(match value {
             Value::String(s) => s,
             Value::Array(items) => items
@@ -58,26 +58,6 @@ fn example_args(id: &str) -> Vec<String> {
         list.push(body.to_string());
     }
     list
-}
-
-/// `conferenceID` -> `conference-id`, as the binary names flags.
-fn heck_kebab(name: &str) -> String {
-    let mut out = String::new();
-    let chars: Vec<char> = name.chars().collect();
-    for (i, c) in chars.iter().enumerate() {
-        if *c == '_' || *c == '-' {
-            out.push('-');
-            continue;
-        }
-        let boundary = c.is_uppercase()
-            && i > 0
-            && (chars[i - 1].is_lowercase() || chars.get(i + 1).is_some_and(|n| n.is_lowercase()));
-        if boundary && !out.ends_with('-') {
-            out.push('-');
-        }
-        out.extend(c.to_lowercase());
-    }
-    out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

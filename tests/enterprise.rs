@@ -11,9 +11,7 @@ use huaweicloud_meeting::{Client, Credentials, Error, Secret};
 const KEY: &str = "simulator-app-key";
 const PASSWORD: &str = "Welcome@2030";
 
-fn code(error: &Error) -> Option<&str> {
-    error.code().map(|c| c.as_str())
-}
+use common::code;
 
 async fn department(client: &Client, name: &str, parent: &str) -> String {
     client

@@ -105,9 +105,7 @@ async fn recordings(client: &Client) -> Vec<String> {
         .collect()
 }
 
-fn service_code(error: &Error) -> Option<&str> {
-    error.code().map(|c| c.as_str())
-}
+use common::code as service_code;
 
 #[tokio::test]
 async fn a_meeting_goes_from_schedule_to_history_with_attendance_records_and_recording() {

@@ -115,11 +115,11 @@ const HOST: &str = "chair";
 
 /// The meeting in progress the call's `conferenceID` names (its token was checked already).
 fn live_meeting<'a>(service: &'a mut Service, call: &Call<'_>) -> Result<&'a mut Meeting, Failure> {
-    let meeting = service.meetings.find_mut(call)?;
-    if meeting.live.is_none() {
-        return Err(not_in_progress());
-    }
-    Ok(meeting)
+    let conference_id = call.param("conferenceID").unwrap_or_default();
+    service
+        .meetings
+        .in_progress_mut(&conference_id)
+        .map(|(meeting, _)| meeting)
 }
 
 /// The participant `participant_id` of a meeting in progress (in it or its waiting room).

@@ -138,10 +138,7 @@ impl Directory {
 
     /// The user `account` names: its account (`accountType` 0) or third-party user ID (1).
     pub(super) fn find(&self, account: &str, account_type: i64) -> Option<&User> {
-        self.users.iter().find(|u| match account_type {
-            1 => u.third_account.as_deref() == Some(account),
-            _ => u.account == account,
-        })
+        self.position(account, account_type).ok().map(|i| &self.users[i])
     }
 
     fn position(&self, account: &str, account_type: i64) -> Result<usize, Failure> {
@@ -186,6 +183,17 @@ impl Directory {
             i += 1;
         }
         found
+    }
+
+    /// The departments a search is limited to: `deptCode` and, unless `sub_flag` is false,
+    /// every department under it; `None` for the whole enterprise.
+    fn scope(&self, call: &Call<'_>, sub_flag: &str) -> Option<Vec<String>> {
+        let code = call.param("deptCode")?;
+        Some(if call.param(sub_flag).as_deref() == Some("false") {
+            vec![code]
+        } else {
+            self.subtree(&code)
+        })
     }
 
     /// Checks the phone and e-mail of a user as the service does: formats and uniqueness.
@@ -310,13 +318,7 @@ fn search_users(service: &mut Service, call: &Call<'_>) -> Outcome {
     let (offset, limit) = page(call, 10);
     let directory = &service.directory;
     let key = call.param("searchKey").unwrap_or_default();
-    let departments = call.param("deptCode").map(|code| {
-        if call.param("enableSubDept").as_deref() == Some("false") {
-            vec![code]
-        } else {
-            directory.subtree(&code)
-        }
-    });
+    let departments = directory.scope(call, "enableSubDept");
     let status = call.int_param("status");
     let admin_type = call.int_param("adminType");
     let mut users: Vec<&User> = directory
@@ -379,13 +381,7 @@ fn search_users(service: &mut Service, call: &Call<'_>) -> Outcome {
 
 /// The account of the path and its `accountType`.
 fn account_of(call: &Call<'_>) -> (String, i64) {
-    let account = call
-        .path
-        .rsplit('/')
-        .next()
-        .map(|a| percent_encoding::percent_decode_str(a).decode_utf8_lossy().into_owned())
-        .unwrap_or_default();
-    (account, call.int_param("accountType").unwrap_or(0))
+    (call.last_segment(), call.int_param("accountType").unwrap_or(0))
 }
 
 fn show_user_detail(service: &mut Service, call: &Call<'_>) -> Outcome {
@@ -463,11 +459,9 @@ fn batch_delete_users(service: &mut Service, call: &Call<'_>) -> Outcome {
 /// Enables (0) or disables (1) users: a disabled user cannot obtain a token.
 fn batch_update_user_status(service: &mut Service, call: &Call<'_>) -> Outcome {
     let status = call
-        .path
-        .rsplit('/')
-        .next()
-        .and_then(|v| v.parse::<i32>().ok())
-        .ok_or_else(|| invalid("value: the status must be 0 or 1"))?;
+        .last_segment()
+        .parse::<i32>()
+        .map_err(|_| invalid("value: the status must be 0 or 1"))?;
     let (indexes, _) = existing(service, call)?;
     for i in indexes {
         service.directory.users[i].status = status;
@@ -512,14 +506,9 @@ fn add_department(service: &mut Service, call: &Call<'_>) -> Outcome {
     reply(&AddDepartmentResponse { value: Some(code) })
 }
 
-/// The department code of the path.
-fn dept_code_of(call: &Call<'_>) -> String {
-    call.path.rsplit('/').next().unwrap_or_default().to_owned()
-}
-
 fn update_department(service: &mut Service, call: &Call<'_>) -> Outcome {
     let change: ModDeptDto = call.parse()?;
-    let code = dept_code_of(call);
+    let code = call.last_segment();
     let directory = &mut service.directory;
     directory.department(&code)?;
     if let Some(parent) = &change.parent_dept_code {
@@ -549,7 +538,7 @@ fn update_department(service: &mut Service, call: &Call<'_>) -> Outcome {
 
 /// The root, and a department with users or sub-departments, cannot be deleted.
 fn delete_department(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let code = dept_code_of(call);
+    let code = call.last_segment();
     let directory = &mut service.directory;
     if code == ROOT {
         return Err(fail(400, "USG.201030006", "The top-level department cannot be deleted"));
@@ -574,7 +563,7 @@ fn delete_department(service: &mut Service, call: &Call<'_>) -> Outcome {
 }
 
 fn show_department(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let code = dept_code_of(call);
+    let code = call.last_segment();
     let directory = &service.directory;
     let dept = directory.department(&code)?;
     let is_leaf = |c: &str| !directory.departments.values().any(|d| d.parent.as_deref() == Some(c));
@@ -632,13 +621,7 @@ fn search_corp_dir(service: &mut Service, call: &Call<'_>) -> Outcome {
     let (offset, limit) = page(call, 10);
     let directory = &service.directory;
     let key = call.param("searchKey").unwrap_or_default();
-    let departments = call.param("deptCode").map(|code| {
-        if call.param("querySubDept").as_deref() == Some("false") {
-            vec![code]
-        } else {
-            directory.subtree(&code)
-        }
-    });
+    let departments = directory.scope(call, "querySubDept");
     let in_dept = |code: &str| departments.as_ref().is_none_or(|d| d.iter().any(|c| c == code));
     let scope = call.param("searchScope").unwrap_or_default();
     let mut entries: Vec<UserDto> = Vec::new();
@@ -766,13 +749,7 @@ fn search_devices(service: &mut Service, call: &Call<'_>) -> Outcome {
     let directory = &service.directory;
     let key = call.param("searchKey").unwrap_or_default();
     let model = call.param("model");
-    let departments = call.param("deptCode").map(|code| {
-        if call.param("enableSubDept").as_deref() == Some("false") {
-            vec![code]
-        } else {
-            directory.subtree(&code)
-        }
-    });
+    let departments = directory.scope(call, "enableSubDept");
     let devices: Vec<&Device> = directory
         .devices
         .iter()

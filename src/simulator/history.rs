@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::meetings::parse_time;
 use super::service::{Handler, Service};
 use super::wire::{Call, Failure, Outcome, fail, int32, page, paged, reply};
 use crate::types::{
@@ -110,10 +111,7 @@ impl History {
             decode(examples.response("search_attendance_records_of_his_meeting"));
         let control: Option<RestQueryConfCtlLogResponse> =
             decode(examples.response("search_ctl_records_of_his_meeting"));
-        let time = |t: Option<&String>| {
-            t.and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").ok())
-                .map_or_else(Utc::now, |t| t.and_utc())
-        };
+        let time = |t: Option<&String>| t.and_then(|t| parse_time(t)).unwrap_or_else(Utc::now);
         self.held.push(HeldMeeting {
             conf_uuid,
             owner: String::new(),

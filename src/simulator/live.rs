@@ -95,6 +95,12 @@ pub struct LiveMeeting {
     pub layout: Option<String>,
     /// Minutes of automatic prolonging, when on.
     pub auto_prolong_minutes: Option<i64>,
+    /// What each terminal watches (lock_view, set_participant_view): terminal -> participant.
+    pub views: BTreeMap<String, String>,
+    /// What the host watches (set_host_view): `viewType`, and the participant if one.
+    pub host_view: Option<String>,
+    /// Settings changed in progress (update_started_conf_config), by their JSON name.
+    pub settings: BTreeMap<String, serde_json::Value>,
 }
 
 /// A participant of a [`LiveMeeting`].

@@ -170,6 +170,11 @@ fn ended(conference_id: &str) -> Failure {
 
 const MINUTE: &str = "%Y-%m-%d %H:%M";
 
+/// A `yyyy-MM-dd HH:mm` UTC time, as the service writes times.
+pub(super) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(text, MINUTE).ok().map(utc)
+}
+
 fn minutes(start: NaiveDateTime, length: i64) -> NaiveDateTime {
     start + chrono::Duration::minutes(length)
 }
@@ -259,6 +264,9 @@ impl Meetings {
             view_locked: c.view_locked.clone(),
             layout: c.layout.clone(),
             auto_prolong_minutes: c.auto_prolong,
+            views: c.views.clone(),
+            host_view: c.host_view.clone(),
+            settings: c.settings.clone(),
         })
     }
 
@@ -639,7 +647,7 @@ impl Meeting {
         for record in &mut live.attendance {
             record.left_time.get_or_insert(now.timestamp_millis());
         }
-        let mut info = conference_info(self, None);
+        let mut info = conference_info(self);
         match &live.sub_meeting {
             Some(id) => {
                 if let Some(sub) = self.sub_meetings.iter_mut().find(|s| &s.id == id) {
@@ -702,7 +710,7 @@ fn create(service: &mut Service, call: &Call<'_>, recurring: bool) -> Outcome {
     if starts_now {
         meeting.activate(now, &mut state.next_participant, call.user);
     }
-    let info = conference_info(&meeting, None);
+    let info = conference_info(&meeting);
     state.meetings.insert(conference_id, meeting);
     reply(&[info])
 }
@@ -728,7 +736,7 @@ fn update_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
     replaced.host_password = std::mem::take(&mut meeting.host_password);
     replaced.guest_password = std::mem::take(&mut meeting.guest_password);
     *meeting = replaced;
-    reply(&[conference_info(meeting, None)])
+    reply(&[conference_info(meeting)])
 }
 
 fn update_recurring_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
@@ -761,7 +769,7 @@ fn update_recurring_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
     replaced.participants = std::mem::take(&mut meeting.participants);
     // Full replacement: what the body omits returns to its default.
     *meeting = replaced;
-    reply(&[conference_info(meeting, None)])
+    reply(&[conference_info(meeting)])
 }
 
 /// The occurrence `id` of a series that may still change.
@@ -863,7 +871,7 @@ pub(super) fn list_response(call: &Call<'_>, mut meetings: Vec<&Meeting>) -> Out
         count: Some(int32(meetings.len())),
         data: Some(
             paged(meetings.iter(), offset, limit)
-                .map(|m| conference_info(m, None))
+                .map(|m| conference_info(m))
                 .collect(),
         ),
     })
@@ -902,7 +910,7 @@ pub(super) fn detail(call: &Call<'_>, meeting: &Meeting) -> Outcome {
         .filter(|p| key.is_empty() || p.name.contains(&key) || p.number.contains(&key))
         .collect();
     reply(&ConfDetail {
-        conference_data: Some(conference_info(meeting, None)),
+        conference_data: Some(conference_info(meeting)),
         data: Some(PageParticipant {
             offset: Some(int32(offset)),
             limit: Some(int32(limit)),
@@ -974,7 +982,7 @@ fn cancel(service: &mut Service, call: &Call<'_>) -> Outcome {
     Ok(None)
 }
 
-/// `start` (`yyyy-MM-dd HH:mm`) plus `minutes`, or "" when `start` is not such a time.
+/// `start` plus `length` minutes, as `yyyy-MM-dd HH:mm`.
 fn plus_minutes(start: NaiveDateTime, length: i64) -> String {
     minutes(start, length).format(MINUTE).to_string()
 }
@@ -986,9 +994,8 @@ fn password_entry(role: &str, password: &str) -> PasswordEntry {
     }
 }
 
-/// A meeting as the service describes it (`ConferenceInfo`); `attendees` overrides the
-/// participants listed (history lists those of the holding).
-pub(super) fn conference_info(meeting: &Meeting, attendees: Option<&[Participant]>) -> ConferenceInfo {
+/// A meeting as the service describes it (`ConferenceInfo`).
+pub(super) fn conference_info(meeting: &Meeting) -> ConferenceInfo {
     let d = &meeting.definition;
     let length = meeting.length();
     let media_of = |types: &str| {
@@ -1003,7 +1010,7 @@ pub(super) fn conference_info(meeting: &Meeting, attendees: Option<&[Participant
     let live = meeting.live.as_ref();
     let config = d.conf_config_info.clone().unwrap_or_default();
     let allow_guest_start = config.allow_guest_start_conf.unwrap_or(false);
-    let participants = attendees.unwrap_or(&meeting.participants);
+    let participants = &meeting.participants;
     let size = int32(participants.len());
     let id = &meeting.conference_id;
     let sub_confs = || {

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::history::HeldMeeting;
+use super::meetings::parse_time;
 use super::service::{Handler, Service};
 use super::wire::{Call, Failure, Outcome, fail, int32, page, paged, random_token, reply};
 use crate::Secret;
@@ -231,11 +232,7 @@ impl Recordings {
             .response("search_recordings")
             .and_then(|r| serde_json::from_value(r.clone()).ok());
         for r in listed.and_then(|l| l.data).into_iter().flatten() {
-            let started = r
-                .start_time
-                .as_deref()
-                .and_then(|t| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M").ok())
-                .map_or_else(Utc::now, |t| t.and_utc());
+            let started = r.start_time.as_deref().and_then(parse_time).unwrap_or_else(Utc::now);
             self.recordings.push(Recording {
                 conf_uuid: r.conf_uuid.unwrap_or_default(),
                 conference_id: r.conf_id.unwrap_or_default(),

@@ -179,12 +179,7 @@ fn search_member_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
 /// associate_vmr (`assign`) or disassociate_vmr; the account is the last path segment.
 fn assign(service: &mut Service, call: &Call<'_>, assign: bool) -> Outcome {
     let ids: Vec<String> = call.parse()?;
-    let account = call
-        .path
-        .rsplit('/')
-        .next()
-        .map(|a| percent_encoding::percent_decode_str(a).decode_utf8_lossy().into_owned())
-        .unwrap_or_default();
+    let account = call.last_segment();
     if !service.knows_account(&account, call.int_param("accountType").unwrap_or(0)) {
         return Err(fail(400, "USG.201040000", format!("User {account} does not exist")));
     }

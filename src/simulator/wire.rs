@@ -80,6 +80,15 @@ impl Call<'_> {
         self.param(name).and_then(|v| v.parse().ok())
     }
 
+    /// The last segment of the path, percent-decoded (`{account}`, `{dept_code}`, `{value}`).
+    pub(super) fn last_segment(&self) -> String {
+        self.path
+            .rsplit('/')
+            .next()
+            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
     pub(super) fn header(&self, name: &str) -> Option<String> {
         header(self.headers, name)
     }

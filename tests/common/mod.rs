@@ -277,3 +277,8 @@ pub fn host_password(info: &huaweicloud_meeting::types::ConferenceInfo) -> Strin
         .expose()
         .to_owned()
 }
+
+/// The service's error code of an error, as text.
+pub fn code(error: &huaweicloud_meeting::Error) -> Option<&str> {
+    error.code().map(|c| c.as_str())
+}

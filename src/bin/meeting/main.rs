@@ -117,13 +117,8 @@ fn operation_command(operation: &Operation) -> Command {
         .about(operation.summary.clone())
         .long_about(about);
     for parameter in &operation.parameters {
-        let mut help = parameter.description.clone();
-        if let Some(default) = &parameter.default
-            && !help.contains("Default")
-            && !help.contains("default")
-        {
-            help.push_str(&format!(" [service default: {default}]"));
-        }
+        // The spec's description states the service's default ("Default 20.").
+        let help = parameter.description.clone();
         let mut arg = Arg::new(parameter.name.clone())
             .long(parameter.flag.clone())
             .value_name(parameter.kind.to_uppercase())
@@ -198,13 +193,14 @@ fn host_password() -> Result<Secret, String> {
 fn client_builder(matches: &ArgMatches, needs_credentials: bool) -> Result<ClientBuilder, String> {
     let mut builder = match ClientBuilder::from_env() {
         Ok(builder) => builder,
-        // An operation that needs no credential (check_token) runs without them.
-        Err(_) if !needs_credentials => ClientBuilder::default(),
+        // An operation that needs no credential (check_token) runs without them, on the
+        // configured endpoint.
+        Err(_) if !needs_credentials => match std::env::var(huaweicloud_meeting::env_vars::ENDPOINT) {
+            Ok(endpoint) => ClientBuilder::default().endpoint(endpoint),
+            Err(_) => ClientBuilder::default(),
+        },
         Err(error) => return Err(error.to_string()),
     };
-    if !needs_credentials && let Ok(endpoint) = std::env::var(huaweicloud_meeting::env_vars::ENDPOINT) {
-        builder = builder.endpoint(endpoint);
-    }
     if let Some(endpoint) = matches.get_one::<String>("endpoint") {
         builder = builder.endpoint(endpoint.clone());
     }

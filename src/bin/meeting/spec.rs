@@ -18,8 +18,6 @@ pub struct Parameter {
     pub kind: String,
     /// The allowed values, when the spec lists them.
     pub allowed: Vec<String>,
-    /// The default the description states ("Default 20."), for the help.
-    pub default: Option<String>,
 }
 
 /// An operation, as a command.
@@ -72,18 +70,6 @@ fn text(value: &Value, key: &str) -> String {
         .to_owned()
 }
 
-/// `Default 20.` / `default 0` in a description.
-fn stated_default(description: &str) -> Option<String> {
-    let at = description.find("Default ").or_else(|| description.find("default "))?;
-    let rest = &description[at + "Default ".len()..];
-    let value: String = rest
-        .chars()
-        .take_while(|c| !c.is_whitespace() && *c != ',' && *c != ';' && *c != ')')
-        .collect();
-    let value = value.trim_end_matches('.').trim_matches('`').to_owned();
-    (!value.is_empty()).then_some(value)
-}
-
 /// `conferenceID` -> `conference-id`, `X-Request-Id` -> `x-request-id`, `conf_id` -> `conf-id`.
 pub fn kebab(name: &str) -> String {
     heck::ToKebabCase::to_kebab_case(name)
@@ -109,11 +95,9 @@ pub fn operations_as_commands() -> Vec<Operation> {
                 .filter_map(|p| {
                     let name = p.get("name")?.as_str()?.to_owned();
                     let schema = resolve(p.get("schema").unwrap_or(&Value::Null));
-                    let description = text(p, "description");
                     Some(Parameter {
                         flag: kebab(&name),
-                        default: stated_default(&description),
-                        description,
+                        description: text(p, "description"),
                         required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
                         deprecated: p.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
                         kind: text(schema, "type"),
