@@ -22,6 +22,9 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
+#[path = "src/naming.rs"]
+mod naming;
+
 const SPEC_FILE: &str = "spec/openapi.yaml";
 /// Security schemes the wrapper knows how to satisfy (src/client.rs matches on the
 /// generated `Scheme` enum), by their name in the spec and their variant.
@@ -211,8 +214,9 @@ fn generate(spec: &openapiv3::OpenAPI, raw: &Value, operations: usize) -> Result
             ));
         }
     };
-    let mut file: syn::File =
-        syn::parse2(escape_reserved_idents(tokens)).map_err(|e| format!("generated code does not parse: {e}"))?;
+    let renames = identifier_renames(raw)?;
+    let tokens = escape_reserved_idents(rename_identifiers(tokens, &renames));
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut wrap = WrapSends::default();
     wrap.visit_file_mut(&mut file);
     if let Some(problem) = wrap.problem {
@@ -318,7 +322,7 @@ fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or(format!("{at}: a parameter has no name"))?;
-            let mut field = name.to_snake_case();
+            let mut field = naming::acronym_plurals_as_words(name).to_snake_case();
             if syn::parse_str::<syn::Ident>(&field).is_err() {
                 field.push('_'); // progenitor's rule for Rust keywords (`type` -> `type_`)
             }
@@ -484,6 +488,106 @@ fn operation_count(raw: &Value) -> usize {
 }
 
 /// typify 0.8 names a parameter `gen`, reserved since edition 2024; emit it as `r#gen`.
+/// Identifiers progenitor derives from the spec's names that read better with an acronym's
+/// plural as one word (`conf_uui_ds` -> `conf_uuids`), progenitor's spelling -> ours.
+fn identifier_renames(raw: &Value) -> Result<BTreeMap<String, String>, String> {
+    use heck::ToSnakeCase;
+    let mut names = Vec::new();
+    spec_names(raw, &mut names);
+    let derived: std::collections::BTreeSet<String> = names.iter().map(|n| n.to_snake_case()).collect();
+    let mut renames = BTreeMap::new();
+    for name in &names {
+        let ours = naming::acronym_plurals_as_words(name).to_snake_case();
+        let theirs = name.to_snake_case();
+        if ours != theirs {
+            if derived.contains(&ours) {
+                return Err(format!(
+                    "`{name}` would be `{ours}`, which another name of the spec already is"
+                ));
+            }
+            renames.insert(theirs, ours);
+        }
+    }
+    Ok(renames)
+}
+
+/// Every property and parameter name of the spec.
+fn spec_names(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(Value::Object(properties)) = map.get("properties") {
+                out.extend(properties.keys().cloned());
+            }
+            if let (Some(Value::String(name)), Some(_)) = (map.get("name"), map.get("in")) {
+                out.push(name.clone());
+            }
+            map.values().for_each(|v| spec_names(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| spec_names(v, out)),
+        _ => {}
+    }
+}
+
+/// Renames identifiers, and their mentions in string literals (docs, messages), whole words
+/// only; serde's `rename = "confUUIDs"` keeps the wire name.
+fn rename_identifiers(
+    tokens: proc_macro2::TokenStream,
+    renames: &BTreeMap<String, String>,
+) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, Ident, Literal, TokenTree};
+    if renames.is_empty() {
+        return tokens;
+    }
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(ident) => match renames.get(&ident.to_string()) {
+                Some(ours) => TokenTree::Ident(Ident::new(ours, ident.span())),
+                None => TokenTree::Ident(ident),
+            },
+            TokenTree::Literal(literal) => {
+                let text = literal.to_string();
+                let renamed = renames
+                    .iter()
+                    .fold(text.clone(), |text, (theirs, ours)| replace_word(&text, theirs, ours));
+                match renamed.parse::<Literal>() {
+                    Ok(mut renamed) if renamed.to_string() != text => {
+                        renamed.set_span(literal.span());
+                        TokenTree::Literal(renamed)
+                    }
+                    _ => TokenTree::Literal(literal),
+                }
+            }
+            TokenTree::Group(group) => {
+                let mut renamed = Group::new(group.delimiter(), rename_identifiers(group.stream(), renames));
+                renamed.set_span(group.span());
+                TokenTree::Group(renamed)
+            }
+            other => other,
+        })
+        .collect()
+}
+
+/// `text` with every whole-word `word` (not inside a longer identifier) replaced.
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    let is_ident_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(word) {
+        let before = rest[..at].chars().next_back().or_else(|| out.chars().next_back());
+        let after = rest[at + word.len()..].chars().next();
+        out.push_str(&rest[..at]);
+        if before.is_some_and(is_ident_char) || after.is_some_and(is_ident_char) {
+            out.push_str(word);
+        } else {
+            out.push_str(with);
+        }
+        rest = &rest[at + word.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn escape_reserved_idents(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
     use proc_macro2::{Group, Ident, TokenTree};
     tokens

@@ -3,6 +3,8 @@
 //! snapshots of its help.
 
 mod common;
+#[path = "../src/naming.rs"]
+mod naming;
 
 use std::process::Output;
 
@@ -42,6 +44,7 @@ fn text(bytes: &[u8]) -> String {
 fn example_args(id: &str) -> Vec<String> {
     let mut list = vec![id.replace('_', "-")];
     for (name, value) in common::example_params(id) {
+        let name = naming::acronym_plurals_as_words(&name);
         list.push(format!("--{}", heck::ToKebabCase::to_kebab_case(name.as_str())));
         list.push(match value {
             Value::String(s) => s,
@@ -221,4 +224,14 @@ async fn help_is_generated_from_the_spec() {
         assert!(output.status.success());
         insta::assert_snapshot!(name, text(&output.stdout));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_acronym_plural_is_one_word_in_flags_as_in_the_library() {
+    let sim = Simulator::start().await.unwrap();
+    let help = meeting(&sim, &[], args(&["delete-recordings", "--help"])).await;
+    let help = text(&help.stdout);
+    // The library's builder method is `conf_uuids` (tests/lifecycle.rs calls it).
+    assert!(help.contains("--conf-uuids <STRING>"), "{help}");
+    assert!(!help.contains("uui-ds"), "{help}");
 }

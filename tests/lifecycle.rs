@@ -285,7 +285,7 @@ async fn a_meeting_goes_from_schedule_to_history_with_attendance_records_and_rec
     assert_eq!(again.status(), Some(401), "{again}");
     client
         .delete_recordings()
-        .conf_uui_ds(conf_uuid.as_str())
+        .conf_uuids(conf_uuid.as_str())
         .send()
         .await
         .unwrap();
@@ -448,7 +448,7 @@ async fn one_occurrence_of_a_series_is_edited_or_cancelled_and_the_others_stay()
     client
         .cancel_recurring_sub_meeting()
         .conference_id(&id)
-        .body(RestCancelSingleRecordCycleConfListReqBody::builder().cycle_sub_conf_i_ds(vec![before[1].0.clone()]))
+        .body(RestCancelSingleRecordCycleConfListReqBody::builder().cycle_sub_conf_ids(vec![before[1].0.clone()]))
         .send()
         .await
         .unwrap();
@@ -465,7 +465,7 @@ async fn one_occurrence_of_a_series_is_edited_or_cancelled_and_the_others_stay()
     let e = client
         .cancel_recurring_sub_meeting()
         .conference_id(&id)
-        .body(RestCancelSingleRecordCycleConfListReqBody::builder().cycle_sub_conf_i_ds(vec!["nope".to_owned()]))
+        .body(RestCancelSingleRecordCycleConfListReqBody::builder().cycle_sub_conf_ids(vec!["nope".to_owned()]))
         .send()
         .await
         .unwrap_err();
@@ -474,7 +474,7 @@ async fn one_occurrence_of_a_series_is_edited_or_cancelled_and_the_others_stay()
     let e = client
         .cancel_recurring_sub_meeting()
         .conference_id(&id)
-        .body(RestCancelSingleRecordCycleConfListReqBody::builder().cycle_sub_conf_i_ds(all))
+        .body(RestCancelSingleRecordCycleConfListReqBody::builder().cycle_sub_conf_ids(all))
         .send()
         .await
         .unwrap_err();

@@ -828,13 +828,13 @@ fn update_recurring_sub_meeting(service: &mut Service, call: &Call<'_>) -> Outco
 fn cancel_recurring_sub_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
     let request: RestCancelSingleRecordCycleConfListReqBody = call.parse()?;
     let meeting = series_of(service, call)?;
-    for id in &request.cycle_sub_conf_i_ds {
+    for id in &request.cycle_sub_conf_ids {
         editable_sub_meeting(meeting, id)?;
     }
     let remaining = meeting
         .sub_meetings
         .iter()
-        .filter(|s| !request.cycle_sub_conf_i_ds.contains(&s.id))
+        .filter(|s| !request.cycle_sub_conf_ids.contains(&s.id))
         .count();
     if remaining == 0 {
         return Err(bad_request(
@@ -843,7 +843,7 @@ fn cancel_recurring_sub_meeting(service: &mut Service, call: &Call<'_>) -> Outco
     }
     meeting
         .sub_meetings
-        .retain(|s| !request.cycle_sub_conf_i_ds.contains(&s.id));
+        .retain(|s| !request.cycle_sub_conf_ids.contains(&s.id));
     if let Some(first) = meeting.sub_meetings.first() {
         meeting.start = first.start;
     }

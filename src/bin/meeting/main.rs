@@ -10,6 +10,8 @@
 //! HUAWEICLOUD_MEETING_HOST_PASSWORD=... meeting stop-meeting --conference-id 914087436
 //! ```
 
+#[path = "../../naming.rs"]
+mod naming;
 mod output;
 mod spec;
 

@@ -5,6 +5,8 @@
 use huaweicloud_meeting::operations::{OperationMeta, Scheme, operations};
 use serde_json::Value;
 
+use crate::naming;
+
 /// A parameter of an operation, as a flag.
 pub struct Parameter {
     /// The API's name (`conferenceID`).
@@ -70,9 +72,10 @@ fn text(value: &Value, key: &str) -> String {
         .to_owned()
 }
 
-/// `conferenceID` -> `conference-id`, `X-Request-Id` -> `x-request-id`, `conf_id` -> `conf-id`.
+/// `conferenceID` -> `conference-id`, `X-Request-Id` -> `x-request-id`, `conf_id` -> `conf-id`,
+/// `confUUIDs` -> `conf-uuids` (as the library's `conf_uuids`).
 pub fn kebab(name: &str) -> String {
-    heck::ToKebabCase::to_kebab_case(name)
+    heck::ToKebabCase::to_kebab_case(naming::acronym_plurals_as_words(name).as_str())
 }
 
 /// Every operation of the spec the client can call, as commands.
