@@ -91,6 +91,10 @@ impl fmt::Display for Error {
         match self {
             Error::Service(e) => write!(f, "{e}"),
             Error::Auth(e) => write!(f, "authentication failed: {e}"),
+            // A parameter names itself with its quotes (query parameter `limit`).
+            Error::InvalidInput { field, reason } if field.contains('`') => {
+                write!(f, "invalid input: {field} {reason}")
+            }
             Error::InvalidInput { field, reason } => write!(f, "invalid input: `{field}` {reason}"),
             Error::Timeout(e) => write!(f, "timed out: {}", chain(e)),
             Error::Tls(e) => write!(f, "TLS handshake failed (certificate): {}", chain(e)),

@@ -168,6 +168,12 @@ async fn invalid_input_names_the_field_and_nothing_is_sent() {
     assert_eq!(field, "body.length");
     assert!(reason.contains("minimum of 15"), "{reason}");
     assert_eq!(e.to_string(), format!("invalid input: `body.length` {reason}"));
+    // A parameter is quoted once.
+    let e = client.search_meetings().limit(600).send().await.unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "invalid input: query parameter `limit` 600 is greater than the maximum of 500"
+    );
     // Missing required builder value.
     let e = client.cancel_meeting().send().await.unwrap_err();
     assert!(

@@ -69,6 +69,41 @@ async fn delete_token_called_directly_makes_the_client_forget_its_token() {
 }
 
 #[tokio::test]
+async fn check_token_reports_when_a_token_was_issued_and_the_time_it_has_left() {
+    let sim = Simulator::start().await.unwrap();
+    let signed_in = sim.client_builder().build().unwrap();
+    any_call(&signed_in).await;
+    let token = sim.issued_tokens()[0].clone();
+    let anonymous = Client::builder().endpoint(sim.base_url()).build().unwrap();
+    let check = || {
+        anonymous
+            .check_token()
+            .body(
+                ValidateTokenReqDto::builder()
+                    .token(token.clone())
+                    .need_gen_new_token(false),
+            )
+            .send()
+    };
+    let first = check().await.unwrap().into_inner();
+    let first_left = first.valid_period.unwrap();
+    // A minute of slack for a slow machine; the simulated hour is exact.
+    assert!((24 * 3600 - 60..=24 * 3600).contains(&first_left), "{first_left}");
+    sim.advance(Duration::from_secs(3600));
+    let later = check().await.unwrap().into_inner();
+    let later_left = later.valid_period.unwrap();
+    assert!(
+        (first_left - 3600 - 60..=first_left - 3600).contains(&later_left),
+        "an hour of its day is gone: {first_left} then {later_left}"
+    );
+    assert_eq!(later.expire_time, first.expire_time, "checking does not extend it");
+    assert_eq!(later.create_time, first.create_time);
+    sim.advance(Duration::from_secs(23 * 3600));
+    let e = check().await.unwrap_err();
+    assert_eq!(e.code().map(|c| c.as_str()), Some("USG.000000004"), "{e}");
+}
+
+#[tokio::test]
 async fn a_renewed_token_is_kept_past_its_first_lifetime() {
     let sim = Simulator::builder()
         .access_token_validity(Duration::from_secs(2))

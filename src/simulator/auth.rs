@@ -6,8 +6,10 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use chrono::{DateTime, Utc};
 
 use super::SimulatorBuilder;
+use super::clock::Clock;
 use super::service::{Handler, Service};
 use super::wire::{Call, Failure, Outcome, fail, random_token, reply};
 use crate::Secret;
@@ -30,6 +32,10 @@ struct AccessToken {
     user: String,
     /// The account information given with the token.
     info: UserInfo,
+    /// When it was issued and when it expires, as the service reports them (wall clock).
+    created: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    /// When it expires, for liveness checks (monotonic).
     expires: Instant,
 }
 
@@ -60,7 +66,8 @@ impl Auth {
 
     /// The examples' world: the example member (the `account` of the examples) belongs to the
     /// enterprise, and the token check_token's example checks is the administrator's.
-    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, now: Instant) {
+    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, clock: &Clock) {
+        let now = clock.instant();
         if let Some(member) = examples.parameter("account").and_then(serde_json::Value::as_str)
             && !self.members.iter().any(|m| m == member)
         {
@@ -76,6 +83,8 @@ impl Auth {
                 AccessToken {
                     user: ADMIN.to_owned(),
                     info: UserInfo::default(),
+                    created: clock.now(),
+                    expires_at: clock.now() + self.validity,
                     expires: now + self.validity,
                 },
             );
@@ -119,7 +128,8 @@ impl Auth {
     }
 
     /// A new access token for `user`, evicting the oldest beyond the cap.
-    fn issue(&mut self, user: &str, info: UserInfo, now: Instant) -> String {
+    fn issue(&mut self, user: &str, info: UserInfo, clock: &Clock) -> String {
+        let now = clock.instant();
         self.tokens.retain(|_, t| t.expires > now);
         let queue = self.tokens_by_user.entry(user.to_owned()).or_default();
         queue.retain(|t| self.tokens.contains_key(t));
@@ -136,6 +146,8 @@ impl Auth {
             AccessToken {
                 user: user.to_owned(),
                 info,
+                created: clock.now(),
+                expires_at: clock.now() + self.validity,
                 expires: now + self.validity,
             },
         );
@@ -154,21 +166,24 @@ fn invalid_token() -> Failure {
 
 /// Issues an access token and answers the service's `TokenDTO` for it.
 fn token_reply(service: &mut Service, user: &str, user_info: UserInfo) -> Outcome {
-    let token = service.auth.issue(user, user_info.clone(), service.clock.instant());
+    let token = service.auth.issue(user, user_info.clone(), &service.clock);
     service.issued.push(token.clone());
     describe_token(service, token, Some(user_info))
 }
 
-/// The service's `TokenDTO` for a token valid from now on.
+/// The service's `TokenDTO` for a live token: when it was issued, when it expires and the
+/// seconds it has left (a full lifetime for a new or renewed token, less for one checked later).
 fn describe_token(service: &Service, token: String, user_info: Option<UserInfo>) -> Outcome {
-    let validity = service.auth.validity.as_secs() as i64;
-    let unix = service.clock.now().timestamp();
+    let now = service.clock.instant();
+    let entry = service.auth.live(&token, now).ok_or_else(invalid_token)?;
+    // Whole seconds left, rounded up: a token issued a moment ago has its full lifetime.
+    let left = entry.expires.saturating_duration_since(now).as_secs_f64().ceil() as i64;
     reply(&TokenDto {
         access_token: Some(Secret::new(token)),
         client_type: Some(72),
-        create_time: Some(unix * 1000),
-        expire_time: Some(unix + validity),
-        valid_period: Some(validity),
+        create_time: Some(entry.created.timestamp_millis()),
+        expire_time: Some(entry.expires_at.timestamp()),
+        valid_period: Some(left),
         token_ip: Some("127.0.0.1".into()),
         token_type: Some(0),
         first_login: Some(false),
@@ -191,7 +206,9 @@ fn check_token(service: &mut Service, call: &Call<'_>) -> Outcome {
         .ok_or_else(invalid_token)?;
     let info = request.need_account_info.unwrap_or(true).then_some(info);
     if request.need_gen_new_token {
-        let token = service.auth.issue(&user, info.clone().unwrap_or_default(), now);
+        let token = service
+            .auth
+            .issue(&user, info.clone().unwrap_or_default(), &service.clock);
         service.issued.push(token.clone());
         return describe_token(service, token, info);
     }
@@ -199,13 +216,20 @@ fn check_token(service: &mut Service, call: &Call<'_>) -> Outcome {
     describe_token(service, token, info)
 }
 
-/// Renews the presented token: the same token, valid for a full lifetime from now.
+/// Renews the presented token: the same token, valid for a full lifetime from now. An
+/// expired token cannot be renewed.
 fn update_token(service: &mut Service, call: &Call<'_>) -> Outcome {
     let token = call.header("x-access-token").unwrap_or_default();
     let now = service.clock.instant();
     let validity = service.auth.validity;
-    let entry = service.auth.tokens.get_mut(&token).ok_or_else(invalid_token)?;
+    let entry = service
+        .auth
+        .tokens
+        .get_mut(&token)
+        .filter(|t| t.expires > now)
+        .ok_or_else(invalid_token)?;
     entry.expires = now + validity;
+    entry.expires_at = service.clock.now() + validity;
     let info = entry.info.clone();
     describe_token(service, token, Some(info))
 }

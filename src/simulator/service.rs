@@ -85,7 +85,7 @@ impl Service {
         if let Some(in_progress) = config.spec_examples {
             let examples = super::examples::SpecExamples::load();
             let now = service.clock.now();
-            service.auth.seed_examples(&examples, service.clock.instant());
+            service.auth.seed_examples(&examples, &service.clock);
             service.meetings.seed_examples(&examples, in_progress, now);
             service.history.seed_examples(&examples);
             service.recordings.seed_examples(&examples);
