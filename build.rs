@@ -769,6 +769,19 @@ fn check_conventions(raw: &Value) -> Result<String, String> {
                     ));
                 }
             };
+            // URLs reach logs (the call's tracing span), proxies and servers' access logs.
+            for parameter in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+                let parameter = resolve(raw, parameter)?;
+                let schema = resolve(raw, parameter.get("schema").unwrap_or(&Value::Null))?;
+                let place = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
+                if matches!(place, "query" | "path") && schema.get("format").and_then(Value::as_str) == Some("password")
+                {
+                    let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
+                    return Err(format!(
+                        "{at} ({id}): parameter `{name}` is a secret (format password) in the {place}: secrets go in headers or the body, never in the URL"
+                    ));
+                }
+            }
             if op.pointer("/responses/default").is_some() {
                 return Err(format!(
                     "{at} ({id}): use explicit 4XX/5XX error responses, not `default` (progenitor treats it as a success too)"

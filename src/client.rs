@@ -533,6 +533,8 @@ impl ClientHooks<ClientState> for Client {
             "huaweicloud_meeting.call",
             operation = meta.id,
             method = meta.method,
+            // No secret is ever in a URL: build.rs refuses a secret query or path parameter.
+            url = %request.url(),
             status = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
             request_id = tracing::field::Empty,

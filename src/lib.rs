@@ -23,6 +23,15 @@
 //! Every operation's `send()` returns [`Error`] on failure: the service's code, message and
 //! request id, or the transport error as its `source()`, or the field at fault.
 //!
+//! # Tracing
+//!
+//! Every HTTP call runs in a [`tracing`](https://docs.rs/tracing) span named
+//! `huaweicloud_meeting.call` with the fields `operation`, `method`, `url`, `status`,
+//! `duration_ms` and `request_id`; a call that needs a token shows the token call nested in
+//! it, and retries and token renewals are `debug` events. No secret is ever in them (the spec
+//! may not put one in a URL: the build refuses a secret query or path parameter). The `meeting`
+//! command's `--verbose` prints them.
+//!
 //! # Layers
 //!
 //! Each module uses only modules of lower layers (checked by `scripts/module-layers.py`):

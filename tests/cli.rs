@@ -202,6 +202,17 @@ async fn output_formats_verbose_and_completions() {
     assert!(stderr.contains("< 401"), "{stderr}");
     assert!(stderr.contains("warning: the body holds a secret"), "{stderr}");
 
+    // Every HTTP call shows, the sign-in included, with its URL; no credential does.
+    let output = meeting(&sim, &[], args(&["search-meetings", "--limit", "1", "-v"])).await;
+    let stderr = text(&output.stderr);
+    let calls: Vec<&str> = stderr.lines().filter(|l| l.contains("call finished")).collect();
+    assert_eq!(calls.len(), 2, "{stderr}");
+    assert!(calls[0].contains(r#"operation="create_app_id_token""#), "{stderr}");
+    let url = format!("url={}/v1/mmc/management/conferences?limit=1", sim.base_url());
+    assert!(calls[1].contains(&url) && calls[1].contains("status=200"), "{stderr}");
+    let token = sim.issued_tokens().last().cloned().unwrap();
+    assert!(!stderr.contains(KEY) && !stderr.contains(&token), "{stderr}");
+
     let completions = meeting(&sim, &[], args(&["completions", "bash"])).await;
     assert!(completions.status.success());
     assert!(text(&completions.stdout).contains("cancel-meeting"));

@@ -85,7 +85,10 @@ fn cli(operations: &[Operation]) -> Command {
                 .short('v')
                 .global(true)
                 .action(ArgAction::SetTrue)
-                .help("Show the request (secrets masked), the status and the time taken on stderr"),
+                .help(
+                    "Show the request (secrets masked), every HTTP call it took (sign-in and retries \
+                     included: URL, status, time, request id) and the outcome on stderr",
+                ),
         )
         .subcommand(Command::new("operations").about("List every operation with its summary"))
         .subcommand(
@@ -265,6 +268,7 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
     };
     let verbose = global.get_flag("verbose");
     if verbose {
+        show_calls_on_stderr();
         let shown = body
             .as_ref()
             .map(|b| spec::masked(b, operation.body_schema.as_ref().unwrap_or(&Value::Null)));
@@ -310,6 +314,26 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
             output::failure(&error)
         }
     }
+}
+
+/// The library's tracing (one span per HTTP call, with its URL, status, duration and request
+/// id; retries; token renewals) printed on stderr. The library never puts a secret in them.
+fn show_calls_on_stderr() {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let only_the_library =
+        tracing_subscriber::filter::Targets::new().with_target("huaweicloud_meeting", tracing::Level::DEBUG);
+    tracing_subscriber::registry()
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(false)
+                .with_level(false)
+                .without_time()
+                .with_target(false),
+        )
+        .with(only_the_library)
+        .init();
 }
 
 #[tokio::main(flavor = "current_thread")]
