@@ -215,7 +215,7 @@ fn generate(spec: &openapiv3::OpenAPI, raw: &Value, operations: usize) -> Result
         }
     };
     let renames = identifier_renames(raw)?;
-    let tokens = escape_reserved_idents(rename_identifiers(tokens, &renames));
+    let tokens = rewrite_identifiers(tokens, &renames);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     let mut wrap = WrapSends::default();
     wrap.visit_file_mut(&mut file);
@@ -295,7 +295,7 @@ impl VisitMut for WrapSends {
 /// typed builder (so a call runs exactly the code a typed call runs). Parameter names are the
 /// API's; the setter and its type come from the builder progenitor generated, checked here.
 fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
-    use heck::{ToSnakeCase, ToUpperCamelCase};
+    use heck::ToUpperCamelCase;
     use quote::{format_ident, quote};
     let builders = builder_fields(file)?;
     let mut arms = Vec::new();
@@ -322,7 +322,7 @@ fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
                 .get("name")
                 .and_then(Value::as_str)
                 .ok_or(format!("{at}: a parameter has no name"))?;
-            let mut field = naming::acronym_plurals_as_words(name).to_snake_case();
+            let mut field = rust_name(name);
             if syn::parse_str::<syn::Ident>(&field).is_err() {
                 field.push('_'); // progenitor's rule for Rust keywords (`type` -> `type_`)
             }
@@ -487,7 +487,6 @@ fn operation_count(raw: &Value) -> usize {
     operations_of(raw).count()
 }
 
-/// typify 0.8 names a parameter `gen`, reserved since edition 2024; emit it as `r#gen`.
 /// Identifiers progenitor derives from the spec's names that read better with an acronym's
 /// plural as one word (`conf_uui_ds` -> `conf_uuids`), progenitor's spelling -> ours.
 fn identifier_renames(raw: &Value) -> Result<BTreeMap<String, String>, String> {
@@ -497,7 +496,7 @@ fn identifier_renames(raw: &Value) -> Result<BTreeMap<String, String>, String> {
     let derived: std::collections::BTreeSet<String> = names.iter().map(|n| n.to_snake_case()).collect();
     let mut renames = BTreeMap::new();
     for name in &names {
-        let ours = naming::acronym_plurals_as_words(name).to_snake_case();
+        let ours = rust_name(name);
         let theirs = name.to_snake_case();
         if ours != theirs {
             if derived.contains(&ours) {
@@ -509,6 +508,13 @@ fn identifier_renames(raw: &Value) -> Result<BTreeMap<String, String>, String> {
         }
     }
     Ok(renames)
+}
+
+/// The Rust identifier of a name of the spec, as the generated code has it after
+/// `rewrite_identifiers` (`confUUIDs` -> `conf_uuids`; progenitor's own rule otherwise).
+fn rust_name(name: &str) -> String {
+    use heck::ToSnakeCase;
+    naming::acronym_plurals_as_words(name).to_snake_case()
 }
 
 /// Every property and parameter name of the spec.
@@ -528,24 +534,23 @@ fn spec_names(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// Renames identifiers, and their mentions in string literals (docs, messages), whole words
-/// only; serde's `rename = "confUUIDs"` keeps the wire name.
-fn rename_identifiers(
+/// Rewrites progenitor's identifiers: the `renames` (and their mentions in string literals,
+/// docs and messages, whole words only; serde's `rename = "confUUIDs"` keeps the wire name),
+/// and `gen`, which typify 0.8 names a parameter but edition 2024 reserves, as `r#gen`.
+fn rewrite_identifiers(
     tokens: proc_macro2::TokenStream,
     renames: &BTreeMap<String, String>,
 ) -> proc_macro2::TokenStream {
     use proc_macro2::{Group, Ident, Literal, TokenTree};
-    if renames.is_empty() {
-        return tokens;
-    }
     tokens
         .into_iter()
         .map(|tree| match tree {
+            TokenTree::Ident(ident) if ident == "gen" => TokenTree::Ident(Ident::new_raw("gen", ident.span())),
             TokenTree::Ident(ident) => match renames.get(&ident.to_string()) {
                 Some(ours) => TokenTree::Ident(Ident::new(ours, ident.span())),
                 None => TokenTree::Ident(ident),
             },
-            TokenTree::Literal(literal) => {
+            TokenTree::Literal(literal) if !renames.is_empty() => {
                 let text = literal.to_string();
                 let renamed = renames
                     .iter()
@@ -559,9 +564,9 @@ fn rename_identifiers(
                 }
             }
             TokenTree::Group(group) => {
-                let mut renamed = Group::new(group.delimiter(), rename_identifiers(group.stream(), renames));
-                renamed.set_span(group.span());
-                TokenTree::Group(renamed)
+                let mut rewritten = Group::new(group.delimiter(), rewrite_identifiers(group.stream(), renames));
+                rewritten.set_span(group.span());
+                TokenTree::Group(rewritten)
             }
             other => other,
         })
@@ -586,22 +591,6 @@ fn replace_word(text: &str, word: &str, with: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-fn escape_reserved_idents(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-    use proc_macro2::{Group, Ident, TokenTree};
-    tokens
-        .into_iter()
-        .map(|tree| match tree {
-            TokenTree::Ident(ident) if ident == "gen" => TokenTree::Ident(Ident::new_raw("gen", ident.span())),
-            TokenTree::Group(group) => {
-                let mut escaped = Group::new(group.delimiter(), escape_reserved_idents(group.stream()));
-                escaped.set_span(group.span());
-                TokenTree::Group(escaped)
-            }
-            other => other,
-        })
-        .collect()
 }
 
 /// Value constraints stay in the spec but not in the generated types: the wrapper validates

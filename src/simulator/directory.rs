@@ -428,29 +428,34 @@ fn update_user(service: &mut Service, call: &Call<'_>) -> Outcome {
     reply(&user_result(service, user))
 }
 
-/// The accounts of a batch body, each of which must exist.
-fn existing(service: &Service, call: &Call<'_>) -> Result<(Vec<usize>, Vec<String>), Failure> {
+/// The users the accounts of a batch body name, each of which must exist.
+fn existing(service: &Service, call: &Call<'_>) -> Result<Vec<usize>, Failure> {
     let accounts: Vec<String> = call.parse()?;
     let account_type = call.int_param("accountType").unwrap_or(0);
-    let indexes = accounts
+    accounts
         .iter()
         .map(|a| service.directory.position(a, account_type))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok((indexes, accounts))
+        .collect()
 }
 
-fn batch_delete_users(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (indexes, _) = existing(service, call)?;
-    if indexes
+/// Refuses a batch that would delete or demote the default administrator, who always stays.
+fn sparing_the_default_admin(service: &Service, users: &[usize], done_to_them: &str) -> Result<(), Failure> {
+    if users
         .iter()
-        .any(|i| service.directory.users[*i].admin_type == DEFAULT_ADMIN)
+        .any(|&i| service.directory.users[i].admin_type == DEFAULT_ADMIN)
     {
         return Err(fail(
             400,
             "USG.201040004",
-            "The default administrator cannot be deleted",
+            format!("The default administrator cannot be {done_to_them}"),
         ));
     }
+    Ok(())
+}
+
+fn batch_delete_users(service: &mut Service, call: &Call<'_>) -> Outcome {
+    let indexes = existing(service, call)?;
+    sparing_the_default_admin(service, &indexes, "deleted")?;
     let ids: Vec<String> = indexes.iter().map(|i| service.directory.users[*i].id.clone()).collect();
     service.directory.users.retain(|u| !ids.contains(&u.id));
     Ok(None)
@@ -462,7 +467,7 @@ fn batch_update_user_status(service: &mut Service, call: &Call<'_>) -> Outcome {
         .last_segment()
         .parse::<i32>()
         .map_err(|_| invalid("value: the status must be 0 or 1"))?;
-    let (indexes, _) = existing(service, call)?;
+    let indexes = existing(service, call)?;
     for i in indexes {
         service.directory.users[i].status = status;
     }
@@ -727,17 +732,8 @@ fn show_corp_admin(service: &mut Service, call: &Call<'_>) -> Outcome {
 }
 
 fn batch_delete_corp_admins(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (indexes, _) = existing(service, call)?;
-    if indexes
-        .iter()
-        .any(|i| service.directory.users[*i].admin_type == DEFAULT_ADMIN)
-    {
-        return Err(fail(
-            400,
-            "USG.201040004",
-            "The default administrator cannot be removed",
-        ));
-    }
+    let indexes = existing(service, call)?;
+    sparing_the_default_admin(service, &indexes, "removed")?;
     for i in indexes {
         service.directory.users[i].admin_type = MEMBER;
     }
