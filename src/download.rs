@@ -65,10 +65,11 @@ impl Client {
             .map_err(Error::from_transport)?;
         let status = response.status();
         if status.is_redirection() {
-            return Err(crate::client::redirected(&response));
+            return Err(crate::pipeline::redirected(&response));
         }
         if !status.is_success() {
-            let (headers, body, _) = crate::client::read_capped(response, self.inner.shared.max_response_body).await?;
+            let (headers, body, _) =
+                crate::pipeline::read_capped(response, self.inner.shared.max_response_body).await?;
             return Err(Error::Service(ServiceError::from_response_parts(
                 status.as_u16(),
                 &headers,

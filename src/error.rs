@@ -536,6 +536,14 @@ impl Error {
         }
     }
 
+    /// A request value at fault; nothing was sent.
+    pub(crate) fn invalid_input(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
     /// A transport failure of a single attempt: a timeout, a TLS handshake failure or another
     /// transport error.
     pub(crate) fn from_transport(error: reqwest::Error) -> Self {
@@ -593,31 +601,6 @@ pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// progenitor's builders report `X was not initialized`, `no value supplied for X` or
-/// `conversion to T for X failed`; keep the field name apart.
-pub(crate) fn invalid_builder_input(message: &str) -> Error {
-    let field_and_reason = if let Some(field) = message.strip_suffix(" was not initialized") {
-        Some((field, "is required but was not set".to_owned()))
-    } else if let Some((_, field)) = message.split_once("no value supplied for ") {
-        Some((field, "is required but was not set".to_owned()))
-    } else if let Some((_, rest)) = message.split_once(" for ") {
-        rest.split_once(" failed")
-            .map(|(field, tail)| (field, format!("has an invalid value{tail}")))
-    } else {
-        None
-    };
-    match field_and_reason {
-        Some((field, reason)) => Error::InvalidInput {
-            field: field.to_owned(),
-            reason,
-        },
-        None => Error::InvalidInput {
-            field: "request".into(),
-            reason: message.to_owned(),
-        },
-    }
-}
-
 /// At most 512 bytes of a body as text (invalid UTF-8 replaced), cut on a character boundary.
 pub(crate) fn snippet(bytes: &[u8]) -> String {
     const LIMIT: usize = 512;
@@ -643,23 +626,6 @@ mod tests {
         assert_eq!(ErrorCode::parse("USG.000000004").as_str(), "USG.000000004");
         assert_eq!(ErrorCode::parse("MMC.999"), ErrorCode::Other("MMC.999".into()));
         assert_eq!(ErrorCode::parse("MMC.999").to_string(), "MMC.999");
-    }
-
-    #[test]
-    fn builder_messages_name_the_field() {
-        let Error::InvalidInput { field, reason } = invalid_builder_input("conference_id was not initialized") else {
-            panic!()
-        };
-        assert_eq!(
-            (field.as_str(), reason.as_str()),
-            ("conference_id", "is required but was not set")
-        );
-        let Error::InvalidInput { field, .. } = invalid_builder_input(
-            "conversion to `RestScheduleConfDto` for body failed: no value supplied for media_types",
-        ) else {
-            panic!()
-        };
-        assert_eq!(field, "media_types");
     }
 
     #[test]

@@ -6,6 +6,7 @@
     clippy::pedantic,
     rustdoc::all,
     unused_imports,
+    unused_mut,
     dead_code,
     deprecated
 )]

@@ -39,13 +39,17 @@
 //! 1. values: `secret`, `lenient`, `operations` (the operation table generated from the spec),
 //!    `error`;
 //! 2. mechanisms: `auth` (credentials, App ID signature), `token` (single-flight token cache),
-//!    `retry` (attempts and backoff), `validate` (requests against the spec), `outcome` (how
-//!    the hooks' failures reach `send()`), `dispatch` (JSON values for `Client::call`), `tls`;
+//!    `retry` (attempts and backoff), `validate` (requests against the spec), `dispatch`
+//!    (JSON values for `Client::call`), `tls`;
 //! 3. `state`: what every client handle carries;
-//! 4. `generated`: the progenitor client (never edited by hand);
-//! 5. `client`: the hooks (credentials, retries, token renewal, tracing) and the conference
-//!    handles; `download`: files the service hands out URLs for; `config`: the builder;
-//!    `simulator` (feature `simulator`).
+//! 4. `pipeline`: one call, phase by phase (build, validate, origin, scope, authorize, send
+//!    with retries, renew once, classify, decode), over any handle that implements its
+//!    `Caller` trait;
+//! 5. `generated`: the progenitor client (never edited by hand; each `send()` calls the
+//!    pipeline);
+//! 6. `client`: authentication, conference handles, sign-out and the token fetches (the
+//!    `Caller` of the generated client); `download`: files the service hands out URLs for;
+//!    `config`: the builder; `simulator` (feature `simulator`).
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
 
@@ -61,7 +65,7 @@ mod error;
 mod generated;
 mod lenient;
 pub mod operations;
-mod outcome;
+mod pipeline;
 mod retry;
 mod secret;
 mod state;

@@ -91,7 +91,7 @@ async fn bad_input_is_refused_before_sending_with_the_field_named() {
     // A required parameter that was never set: progenitor's builder error, field named too.
     let error = client.cancel_meeting().send().await.unwrap_err();
     assert!(
-        matches!(&error, Error::InvalidInput { field, .. } if field == "conference_id"),
+        matches!(&error, Error::InvalidInput { field, .. } if field == "query parameter `conferenceID`"),
         "{error:?}"
     );
     assert!(sim.requests().is_empty(), "nothing was sent: {:?}", sim.requests());

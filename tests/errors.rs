@@ -177,7 +177,30 @@ async fn invalid_input_names_the_field_and_nothing_is_sent() {
     // Missing required builder value.
     let e = client.cancel_meeting().send().await.unwrap_err();
     assert!(
-        matches!(&e, Error::InvalidInput { field, .. } if field == "conference_id"),
+        matches!(&e, Error::InvalidInput { field, reason } if field == "query parameter `conferenceID`" && reason == "is required but was not set"),
+        "{e:?}"
+    );
+    // A required body field never set: the body builder's error, the field in the API's spelling.
+    let e = client
+        .create_meeting()
+        .body(RestScheduleConfDto::builder().length(Some(60)))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidInput { field, reason } if field == "body" && reason == "`mediaTypes` is required but was not set"),
+        "{e:?}"
+    );
+    // A header value no header can carry.
+    let e = client
+        .cancel_meeting()
+        .conference_id("914087436")
+        .x_site_id("a\nb")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&e, Error::InvalidInput { field, reason } if field == "header `X-Site-Id`" && reason == "is not a valid header value"),
         "{e:?}"
     );
     // Query parameter out of range.

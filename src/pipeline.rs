@@ -1,0 +1,390 @@
+//! The call pipeline: what every operation's `send()` runs, phase by phase.
+//!
+//! build.rs reshapes each generated builder's `send()` into `into_request` (the builder's
+//! values made into a `reqwest::Request`, or the input at fault) and a call of [`invoke`]
+//! with the decoder of its success answer. [`invoke`] reads top to bottom:
+//!
+//! 1. **build**: the request from the builder (a missing or unconvertible value is
+//!    [`Error::InvalidInput`] naming the field in the API's spelling);
+//! 2. **validate** it against the spec (the field and the rule it breaks);
+//! 3. **check the origin**: the request goes to the client's endpoint and nowhere else;
+//! 4. **check the scope**: this handle can provide the credentials the operation needs;
+//! 5. **authorize**: the access token or the meeting-control token (fetched once, shared);
+//! 6. **send with retries** when a repeat is safe ([`crate::retry`]);
+//! 7. **renew once** a token the service rejected, and replay the call;
+//! 8. **classify** the answer: an error status is a [`ServiceError`], a redirect or an
+//!    oversized body is refused;
+//! 9. **decode** the success body into the operation's type.
+//!
+//! Every phase returns `Result<_, Error>`: a failure is a plain value, nothing travels
+//! beside the call.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use progenitor_client::ResponseValue;
+use reqwest::header::{HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use tracing::Instrument as _;
+
+use futures::future::BoxFuture;
+
+use crate::error::{AttemptFailure, AuthError, Error, ServiceError, chain, request_id_header, snippet};
+use crate::operations::{OperationMeta, Scheme, TokenEffect, operation, scheme};
+use crate::retry::{Sent, send_with_retries};
+use crate::state::{ClientState, ConferenceSession, sensitive};
+use crate::token::FetchResult;
+use crate::validate;
+
+/// What the pipeline needs of a client handle. `Client` implements it in `client.rs`: the
+/// token calls are generated operations, which call the pipeline, so the pipeline reaches
+/// them through this trait instead of naming the generated client.
+pub(crate) trait Caller: Sync {
+    /// The handle's configuration, caches and scope.
+    fn state(&self) -> &ClientState;
+    /// The HTTP client requests are sent with.
+    fn http(&self) -> &reqwest::Client;
+    /// The access token: cached, or the result of the one fetch all callers share.
+    fn access_token(&self) -> BoxFuture<'_, FetchResult>;
+    /// The meeting-control token of `session`: cached, or fetched with the host password.
+    fn conference_token(&self, session: &Arc<ConferenceSession>) -> BoxFuture<'_, FetchResult>;
+    /// The token a renewing operation answered with (`body` is its success answer).
+    fn renewed_token(&self, operation: &'static str, body: &[u8]) -> Option<FetchResult>;
+}
+
+/// A success answer, read in full (at most the client's cap).
+pub(crate) struct Answer {
+    status: reqwest::StatusCode,
+    headers: http::HeaderMap,
+    body: bytes::Bytes,
+}
+
+/// Runs one call of the operation `operation_id` through every phase.
+pub(crate) async fn invoke<C: Caller, T>(
+    operation_id: &'static str,
+    built: Result<(&C, reqwest::Request), Error>,
+    decode: fn(Answer) -> Result<ResponseValue<T>, Error>,
+) -> Result<ResponseValue<T>, Error> {
+    let (client, mut request) = built?;
+    let meta = operation(operation_id).ok_or_else(|| Error::Config(format!("unknown operation {operation_id}")))?;
+    let shared = &client.state().shared;
+    if shared.validate {
+        validate::check(meta, &request).map_err(|v| Error::invalid_input(v.field, v.reason))?;
+    }
+    if !shared.is_own_origin(request.url()) {
+        return Err(Error::Config(format!(
+            "{} would go to {}, outside the client's endpoint",
+            meta.id,
+            request.url()
+        )));
+    }
+    check_scope(client, meta, &request)?;
+    let span = call_span(meta, &request);
+    let answer = traced(span, attempt_until_answered(client, meta, &mut request)).await?;
+    decode(answer)
+}
+
+/// Phases 5 to 8: authorize, send with retries, renew a rejected token once, classify.
+async fn attempt_until_answered(
+    client: &impl Caller,
+    meta: &'static OperationMeta,
+    request: &mut reqwest::Request,
+) -> Result<Answer, Error> {
+    let shared = &client.state().shared;
+    let mut renewed = false;
+    loop {
+        // Credentials go on the original (a renewal overwrites them); each attempt sends a copy.
+        let used = authorize(client, meta, request).await.map_err(Error::Auth)?;
+        let Sent { last, earlier } = send_with_retries(client.http(), &shared.retry, meta, request).await;
+        let response = match last {
+            Ok(response) => response,
+            Err(e) if earlier.is_empty() => return Err(Error::from_transport(e)),
+            Err(e) => {
+                let mut failures = earlier;
+                failures.push(AttemptFailure::Transport(Arc::new(e)));
+                return Err(Error::RetriesExhausted { failures });
+            }
+        };
+        let status = response.status();
+        // Only a caller-supplied HTTP client follows redirects: only its answers can come
+        // from elsewhere.
+        if shared.may_follow_redirects && !shared.is_own_origin(response.url()) {
+            return Err(Error::Redirected {
+                status: status.as_u16(),
+                location: Some(response.url().to_string()),
+            });
+        }
+        if status.is_redirection() {
+            return Err(redirected(&response));
+        }
+        let (headers, body, _) = read_capped(response, shared.max_response_body).await?;
+        if status.as_u16() < 400 {
+            let answer = Answer { status, headers, body };
+            follow_token_effect(client, meta, &used, &answer);
+            return Ok(answer);
+        }
+        let mut error = ServiceError::from_response_parts(status.as_u16(), &headers, &body);
+        error.earlier_attempts = earlier;
+        // Signing out a token the service no longer accepts needs no new token.
+        if error.is_token_rejected() && !renewed && meta.token_effect != TokenEffect::Revokes {
+            match used {
+                Used::AccessToken(value) => shared.access_token.invalidate(&value),
+                Used::ConferenceToken(session, value) => session.token.invalidate(&value),
+                Used::Fixed => return Err(Error::Service(error)),
+            }
+            tracing::debug!(
+                operation = meta.id,
+                "token rejected; renewing it and replaying the call once"
+            );
+            renewed = true;
+            continue;
+        }
+        return Err(Error::Service(error));
+    }
+}
+
+/// The `huaweicloud_meeting.call` span of a call (disabled when nobody listens).
+fn call_span(meta: &'static OperationMeta, request: &reqwest::Request) -> tracing::Span {
+    tracing::info_span!(
+        "huaweicloud_meeting.call",
+        operation = meta.id,
+        method = meta.method,
+        // No secret is ever in a URL: build.rs refuses a secret query or path parameter.
+        url = %request.url(),
+        status = tracing::field::Empty,
+        duration_ms = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+    )
+}
+
+/// Runs `call` in `span`, recording its status, duration and request id when someone
+/// listens.
+async fn traced(span: tracing::Span, call: impl Future<Output = Result<Answer, Error>>) -> Result<Answer, Error> {
+    if span.is_disabled() {
+        // Nobody listens: skip the timing and the request-id lookup.
+        return call.await;
+    }
+    let started = Instant::now();
+    let result = call.instrument(span.clone()).await;
+    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    let (status, request_id) = match &result {
+        Ok(answer) => (Some(answer.status.as_u16()), request_id_header(&answer.headers)),
+        Err(error) => (error.status(), error.request_id().map(str::to_owned)),
+    };
+    if let Some(status) = status {
+        span.record("status", status);
+    }
+    if let Some(id) = &request_id {
+        span.record("request_id", id.as_str());
+    }
+    match &result {
+        Ok(_) => span.in_scope(|| tracing::debug!(status, "call finished")),
+        Err(error) => span.in_scope(|| tracing::debug!(%error, "call failed")),
+    }
+    result
+}
+
+/// A success answer with a JSON body of the operation's type.
+pub(crate) fn decode_json<T: DeserializeOwned>(answer: Answer) -> Result<ResponseValue<T>, Error> {
+    match serde_json::from_slice(&answer.body) {
+        Ok(value) => Ok(ResponseValue::new(value, answer.status, answer.headers)),
+        Err(source) => Err(Error::Decode {
+            snippet: snippet(&answer.body),
+            source,
+        }),
+    }
+}
+
+/// A success answer whose body the API leaves empty (whatever came is ignored).
+pub(crate) fn decode_empty(answer: Answer) -> Result<ResponseValue<()>, Error> {
+    Ok(ResponseValue::new((), answer.status, answer.headers))
+}
+
+/// A request reqwest could not build: a query value that does not serialize.
+pub(crate) fn unbuildable(error: reqwest::Error) -> Error {
+    Error::invalid_input("request", chain(&error))
+}
+
+/// A credential put on a request, remembered so a rejection can invalidate it.
+enum Used {
+    Fixed,
+    AccessToken(HeaderValue),
+    ConferenceToken(Arc<ConferenceSession>, HeaderValue),
+}
+
+/// Checks that this handle can provide the operation's credentials.
+fn check_scope(client: &impl Caller, meta: &OperationMeta, request: &reqwest::Request) -> Result<(), Error> {
+    for &needed in meta.security {
+        match needed {
+            Scheme::AccessToken if client.state().shared.credentials.is_none() => {
+                return Err(Error::Config(format!(
+                    "{} needs an access token: configure credentials on the client",
+                    meta.id
+                )));
+            }
+            Scheme::ConferenceToken | Scheme::HostPassword => {
+                let Some(session) = &client.state().scope.conference else {
+                    return Err(Error::Config(format!(
+                        "{} is a meeting-control operation: call it on `client.conference(conference_id, host_password)`",
+                        meta.id
+                    )));
+                };
+                let Some(parameter) = scheme(needed).conference_parameter else {
+                    continue;
+                };
+                let requested = request
+                    .url()
+                    .query_pairs()
+                    .find(|(k, _)| k == parameter)
+                    .map(|(_, v)| v.into_owned());
+                if let Some(requested) = requested.filter(|id| *id != session.conference_id) {
+                    return Err(Error::Config(format!(
+                        "{} was called for {parameter} {requested:?} on the handle of conference {:?}",
+                        meta.id, session.conference_id
+                    )));
+                }
+            }
+            Scheme::AppIdSignature | Scheme::AccountPassword if client.state().scope.authorization.is_none() => {
+                return Err(Error::Config(format!(
+                    "{} is performed by the client itself when it needs a token",
+                    meta.id
+                )));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Puts the operation's credentials on `request`.
+async fn authorize(
+    client: &impl Caller,
+    meta: &OperationMeta,
+    request: &mut reqwest::Request,
+) -> Result<Used, AuthError> {
+    let mut used = Used::Fixed;
+    for &needed in meta.security {
+        let scheme = scheme(needed);
+        let value = match needed {
+            Scheme::AccessToken => match (&client.state().scope.access_token, &client.state().shared.fixed_token) {
+                (Some(token), _) => {
+                    used = Used::AccessToken(token.clone());
+                    token.clone()
+                }
+                (None, Some(token)) => token.clone(),
+                (None, None) => {
+                    let token = client.access_token().await?;
+                    used = Used::AccessToken(token.value.clone());
+                    token.value.clone()
+                }
+            },
+            Scheme::ConferenceToken => {
+                let session = client.state().scope.conference.clone().expect("checked by check_scope");
+                let token = client.conference_token(&session).await?;
+                used = Used::ConferenceToken(session, token.value.clone());
+                token.value.clone()
+            }
+            Scheme::HostPassword => {
+                let session = client
+                    .state()
+                    .scope
+                    .conference
+                    .as_ref()
+                    .expect("checked by check_scope");
+                sensitive(session.host_password.expose())
+                    .map_err(|m| AuthError::Failed(Arc::new(Error::Config(format!("host password: {m}")))))?
+            }
+            Scheme::AppIdSignature | Scheme::AccountPassword => client
+                .state()
+                .scope
+                .authorization
+                .clone()
+                .expect("checked by check_scope"),
+        };
+        request
+            .headers_mut()
+            .insert(HeaderName::from_static(scheme.header), value);
+        for (name, value) in scheme.fixed_headers {
+            request
+                .headers_mut()
+                .insert(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+    }
+    Ok(used)
+}
+
+/// Keeps the token cache in step with what a successful call did to the access token it
+/// presented (the spec's `x-meeting-token-effect`).
+fn follow_token_effect(client: &impl Caller, meta: &'static OperationMeta, used: &Used, answer: &Answer) {
+    let Used::AccessToken(presented) = used else {
+        return;
+    };
+    let cache = &client.state().shared.access_token;
+    match meta.token_effect {
+        TokenEffect::Revokes => cache.invalidate(presented),
+        TokenEffect::Renews => match client.renewed_token(meta.id, &answer.body) {
+            Some(Ok(renewed)) => cache.replace(presented, renewed),
+            Some(Err(e)) => tracing::debug!(operation = meta.id, error = %e, "kept the token as it was"),
+            None => {}
+        },
+        _ => {}
+    }
+}
+
+/// The error for a redirect answer: it is never followed (credentials would go along).
+pub(crate) fn redirected(response: &reqwest::Response) -> Error {
+    Error::Redirected {
+        status: response.status().as_u16(),
+        location: response
+            .headers()
+            .get(reqwest::header::LOCATION)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+    }
+}
+
+/// The `Content-Length` header. (reqwest's `content_length()` reads the body's size hint, which
+/// its timeout wrapper hides.)
+fn declared_length(response: &reqwest::Response) -> Option<u64> {
+    response
+        .headers()
+        .get(reqwest::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .parse()
+        .ok()
+}
+
+/// The headers, body and version of a response, reading at most `limit` bytes of the body:
+/// a larger (declared or actual) body is an error, and the response, so its connection, is
+/// dropped unread.
+pub(crate) async fn read_capped(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> Result<(http::HeaderMap, bytes::Bytes, http::Version), Error> {
+    let too_large = |status: reqwest::StatusCode| Error::ResponseTooLarge {
+        status: status.as_u16(),
+        limit,
+    };
+    let status = response.status();
+    if declared_length(&response).is_some_and(|declared| declared > limit as u64) {
+        return Err(too_large(status));
+    }
+    let headers = std::mem::take(response.headers_mut());
+    let version = response.version();
+    let mut chunks: Vec<bytes::Bytes> = Vec::new();
+    let mut read = 0usize;
+    while let Some(chunk) = response.chunk().await.map_err(Error::from_transport)? {
+        read += chunk.len();
+        if read > limit {
+            return Err(too_large(status));
+        }
+        chunks.push(chunk);
+    }
+    // Most bodies arrive in one chunk: no copy then.
+    let body = match chunks.len() {
+        0 => bytes::Bytes::new(),
+        1 => chunks.pop().expect("one chunk"),
+        _ => chunks.concat().into(),
+    };
+    Ok((headers, body, version))
+}
