@@ -1,5 +1,5 @@
 //! Benchmarks, side by side in one run:
-//! - client overhead: this library (hooks, validation, token injection, retries on) against
+//! - client overhead: this library (the call pipeline: validation, token injection, retries on) against
 //!   hand-written raw reqwest doing the identical request with a fixed token, for a request
 //!   with a query, one with a JSON body and one with a JSON array response, at concurrency 1
 //!   and 64, against a minimal server in a separate process (so the CPU time measured is the
