@@ -443,18 +443,26 @@ pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
 }
 
 impl Error {
+    /// What actually went wrong: for a failed token call, that call's own error (so every
+    /// accessor below reads a token call's failure as the call's).
+    fn root(&self) -> &Error {
+        match self {
+            Error::Auth(AuthError::Failed(inner)) => inner.root(),
+            other => other,
+        }
+    }
+
     /// The service's error, when the service answered with one.
     pub fn service_error(&self) -> Option<&ServiceError> {
-        match self {
+        match self.root() {
             Error::Service(e) | Error::Auth(AuthError::Rejected(e)) => Some(e),
-            Error::Auth(AuthError::Failed(inner)) => inner.service_error(),
             _ => None,
         }
     }
 
     /// HTTP status of the service's answer.
     pub fn status(&self) -> Option<u16> {
-        match self {
+        match self.root() {
             Error::UnexpectedResponse { status, .. }
             | Error::Redirected { status, .. }
             | Error::ResponseTooLarge { status, .. } => Some(*status),
@@ -474,7 +482,7 @@ impl Error {
 
     /// The request ID the service gave this call.
     pub fn request_id(&self) -> Option<&str> {
-        match self {
+        match self.root() {
             Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
             _ => self.service_error().and_then(|e| e.request_id.as_deref()),
         }
@@ -483,10 +491,9 @@ impl Error {
     /// The transport error behind this error, if any (also when obtaining a token failed, and
     /// the last attempt's when retries were exhausted).
     pub fn transport_error(&self) -> Option<&reqwest::Error> {
-        match self {
+        match self.root() {
             Error::Timeout(e) | Error::Transport(e) | Error::Tls(e) => Some(e),
             Error::RetriesExhausted { failures } => failures.last().and_then(AttemptFailure::transport_error),
-            Error::Auth(AuthError::Failed(inner)) => inner.transport_error(),
             _ => None,
         }
     }
@@ -508,10 +515,9 @@ impl Error {
 
     /// Whether repeating the same call later may succeed.
     pub fn is_retryable(&self) -> bool {
-        match self {
+        match self.root() {
             Error::Timeout(_) | Error::RetriesExhausted { .. } => true,
             Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
-            Error::Auth(AuthError::Failed(inner)) => inner.is_retryable(),
             _ => self.service_error().is_some_and(ServiceError::is_retryable),
         }
     }
@@ -529,11 +535,7 @@ impl Error {
 
     /// Whether the TLS handshake failed (for the call or the token call it needed).
     pub fn is_tls(&self) -> bool {
-        match self {
-            Error::Tls(_) => true,
-            Error::Auth(AuthError::Failed(inner)) => inner.is_tls(),
-            _ => false,
-        }
+        matches!(self.root(), Error::Tls(_))
     }
 
     /// A request value at fault; nothing was sent.
@@ -663,6 +665,26 @@ mod tests {
         );
         let e = ServiceError::from_response_parts(500, &headers, b"");
         assert_eq!((e.message.as_str(), e.body_was_json), ("", false));
+    }
+
+    #[test]
+    fn a_failed_token_call_is_read_through_to_its_cause() {
+        let cause = Error::UnexpectedResponse {
+            status: 302,
+            request_id: Some("r-token".into()),
+        };
+        let error = Error::Auth(AuthError::Failed(Arc::new(cause)));
+        assert_eq!(
+            (error.status(), error.request_id(), error.is_auth()),
+            (Some(302), Some("r-token"), true)
+        );
+        let service =
+            ServiceError::from_response_parts(503, &HeaderMap::new(), br#"{"error_code":"MMC.1","error_msg":"busy"}"#);
+        let error = Error::Auth(AuthError::Failed(Arc::new(Error::Service(service))));
+        assert_eq!(
+            (error.code().map(ErrorCode::as_str), error.message(), error.status()),
+            (Some("MMC.1"), Some("busy"), Some(503))
+        );
     }
 
     #[test]
