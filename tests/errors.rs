@@ -200,7 +200,7 @@ async fn invalid_input_names_the_field_and_nothing_is_sent() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&e, Error::InvalidInput { field, reason } if field == "header `X-Site-Id`" && reason == "is not a valid header value"),
+        matches!(&e, Error::InvalidInput { field, reason } if field == "header parameter `X-Site-Id`" && reason == "is not a valid header value"),
         "{e:?}"
     );
     // Query parameter out of range.
