@@ -16,7 +16,7 @@ use std::process::ExitCode;
 
 use common::report;
 use huaweicloud_meeting::types::{AddUserDto, CorpAdminDto, DeptDto};
-use huaweicloud_meeting::{Client, ClientBuilder, Credentials, Error};
+use huaweicloud_meeting::{Client, ClientBuilder, Credentials, Error, ErrorKind};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -154,7 +154,7 @@ async fn run(client: &Client, member_client: &dyn Fn(&str) -> Result<Client, Err
     report("batch_update_user_status", "Erik is disabled", &disabled);
     match member_client("example-erik") {
         Ok(erik) => match erik.authenticate().await {
-            Err(Error::Auth(auth)) => println!(
+            Err(auth) if auth.kind() == ErrorKind::CredentialsRejected => println!(
                 "ok    {:<26} {:<52}",
                 "create_app_id_token",
                 format!("Erik refused: {auth}")

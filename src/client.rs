@@ -8,7 +8,7 @@ use futures::FutureExt as _;
 use futures::future::BoxFuture;
 
 use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization, unix_now};
-use crate::error::{AuthError, Error};
+use crate::error::{Error, TokenError};
 use crate::generated::{Client, types};
 use crate::pipeline::Caller;
 use crate::secret::Secret;
@@ -37,7 +37,7 @@ impl Client {
         match &self.inner.shared.credentials {
             None => Err(Error::Config("no credentials configured".into())),
             Some(Credentials::AccessToken(_)) => Ok(()),
-            Some(_) => self.access_token().await.map(|_| ()).map_err(Error::Auth),
+            Some(_) => self.access_token().await.map(|_| ()).map_err(Error::Token),
         }
     }
 
@@ -110,15 +110,6 @@ impl Client {
     }
 }
 
-/// A failed token call, as the token's waiters see it: the service's refusal of the
-/// credentials, or the call's own failure.
-fn auth_failure(error: Error) -> AuthError {
-    match error {
-        Error::Service(service) if service.status < 500 => AuthError::Rejected(service),
-        other => AuthError::Failed(Arc::new(other)),
-    }
-}
-
 fn lifetime(candidates: &[Option<i64>]) -> Duration {
     candidates
         .iter()
@@ -131,7 +122,16 @@ fn lifetime(candidates: &[Option<i64>]) -> Duration {
 
 /// A token the service returned, valid for the shortest of the stated lifetimes (seconds).
 fn cached_token(operation: &'static str, value: Option<&Secret>, lifetimes: &[Option<i64>]) -> FetchResult {
-    let invalid = |reason: &'static str| AuthError::InvalidToken { operation, reason };
+    let invalid = |reason: &'static str| {
+        let source = <serde_json::Error as serde::de::Error>::custom(reason);
+        TokenError::new(
+            operation,
+            Error::Decode {
+                snippet: String::new(),
+                source,
+            },
+        )
+    };
     let value = value
         .filter(|t| !t.is_empty())
         .ok_or_else(|| invalid("no token in the response"))?;
@@ -142,9 +142,10 @@ fn cached_token(operation: &'static str, value: Option<&Secret>, lifetimes: &[Op
 
 fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
     async move {
-        let config = |m: String| AuthError::Failed(Arc::new(Error::Config(m)));
         let (operation, token) = match &client.inner.shared.credentials {
             Some(Credentials::AppId(app)) => {
+                let operation = "create_app_id_token";
+                let config = |m: String| TokenError::new(operation, Error::Config(m));
                 let signed = app.sign_now();
                 let scoped = client.scoped(Scope {
                     authorization: Some(sensitive(&signed.authorization).map_err(config)?),
@@ -159,9 +160,14 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
                     .corp_id(app.corp_id.clone())
                     .dept_code(app.dept_code.clone());
                 let token = scoped.create_app_id_token().body(body).send().await;
-                ("create_app_id_token", token.map_err(auth_failure)?.into_inner())
+                (
+                    operation,
+                    token.map_err(|e| TokenError::new(operation, e))?.into_inner(),
+                )
             }
             Some(Credentials::Account { account, password }) => {
+                let operation = "create_token";
+                let config = |m: String| TokenError::new(operation, Error::Config(m));
                 let scoped = client.scoped(Scope {
                     authorization: Some(sensitive(&basic_authorization(account, password)).map_err(config)?),
                     ..Scope::default()
@@ -170,9 +176,15 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
                     .account(account.clone())
                     .client_type(CLIENT_TYPE_API);
                 let token = scoped.create_token().body(body).send().await;
-                ("create_token", token.map_err(auth_failure)?.into_inner())
+                (
+                    operation,
+                    token.map_err(|e| TokenError::new(operation, e))?.into_inner(),
+                )
             }
-            _ => return Err(config("no credentials that can obtain a token".into())),
+            _ => {
+                let error = Error::Config("no credentials that can obtain a token".into());
+                return Err(TokenError::new("create_token", error));
+            }
         };
         let expires_in = token.expire_time.map(|at| at - unix_now());
         cached_token(
@@ -191,7 +203,7 @@ fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> Bo
             .conference_id(session.conference_id.clone())
             .send()
             .await
-            .map_err(auth_failure)?
+            .map_err(|e| TokenError::new("create_conf_token", e))?
             .into_inner();
         let info = response.data.unwrap_or_default();
         let expires_in = info.expire_time.map(|at_ms| at_ms / 1000 - unix_now());

@@ -155,7 +155,7 @@ impl ClientBuilder {
 
     /// The most bytes of a response body the client reads (default 32 MiB, see
     /// [`DEFAULT_MAX_RESPONSE_BODY`]). A larger or endless body fails the call with
-    /// [`Error::ResponseTooLarge`] after reading at most this much; the connection is dropped.
+    /// [`DispatchError::ResponseTooLarge`](crate::DispatchError::ResponseTooLarge) after reading at most this much; the connection is dropped.
     pub fn max_response_body(mut self, bytes: usize) -> Self {
         self.max_response_body = bytes;
         self
@@ -167,7 +167,7 @@ impl ClientBuilder {
     /// Build it with `.redirect(reqwest::redirect::Policy::none())`: reqwest follows
     /// redirects by default and would carry the client's credential headers (access token,
     /// host password) to wherever the redirect points. The client still refuses any answer
-    /// that came from another origin ([`Error::Redirected`]), but by then the request was
+    /// that came from another origin ([`DispatchError::Redirected`](crate::DispatchError::Redirected)), but by then the request was
     /// sent. With the default features reqwest has no crypto provider of its own: install
     /// one first (`rustls::crypto::ring::default_provider().install_default()`).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {

@@ -1,52 +1,181 @@
 //! The library's error type: what every operation's `send()` returns.
 //!
-//! [`Error`] tells apart what the service said ([`ServiceError`]), what the network did
-//! (with the `reqwest::Error` kept as the source), what the caller got wrong, and why a
-//! token could not be obtained ([`AuthError`]). Nothing here depends on how a call is made.
+//! [`Error`]'s variants follow the phase a call failed in: the caller's input, the
+//! configuration, the token call ([`TokenError`]), the dispatch ([`DispatchError`], with the
+//! `reqwest::Error` kept as the source), the service's answer ([`ServiceError`]), decoding.
+//! [`ErrorKind`] says what a failure means, computed in [`Error::kind`] alone; the accessors
+//! (`is_auth()`, `is_retryable()`...) read it. Nothing here depends on how a call is made.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 
-/// Everything that can go wrong with a call.
+/// Everything that can go wrong with a call. The variant says where the call failed; its
+/// [`kind()`](Error::kind) says what the failure means, whatever the phase it arrived in.
 ///
 /// | variant | when | what to do |
 /// | --- | --- | --- |
-/// | [`Service`](Error::Service) | the service answered with an error status (4xx/5xx) | look at [`code()`](Error::code) and [`message()`](Error::message); quote [`request_id()`](Error::request_id) to Huawei support; [`is_retryable()`](Error::is_retryable) says whether a repeat may succeed |
-/// | [`Auth`](Error::Auth) | no access or meeting-control token could be obtained: credentials or host password rejected, or the token call failed | check the credentials (rejected), or the network ([`is_timeout()`](Error::is_timeout), [`is_connect()`](Error::is_connect)) |
 /// | [`InvalidInput`](Error::InvalidInput) | a request value breaks a rule of the API; **nothing was sent** | fix the named field |
-/// | [`Tls`](Error::Tls) | the TLS handshake failed: untrusted, expired or mismatched certificate (never retried: it cannot succeed) | trust the right CA (`ClientBuilder::add_root_certificate_pem`) or fix the endpoint |
-/// | [`Redirected`](Error::Redirected) | the endpoint answered with a redirect (Huawei's API never does); nothing was sent to the other location | check the endpoint: it is not the service, or something in the path is rewriting it |
-/// | [`ResponseTooLarge`](Error::ResponseTooLarge) | the answer's body exceeds the client's cap (`ClientBuilder::max_response_body`); at most the cap was read and the connection was dropped | check the endpoint; raise the cap only if a real answer needs it |
-/// | [`Timeout`](Error::Timeout) | one attempt timed out (the call was not retried: it is not safe to repeat) | the call may or may not have taken effect: check before repeating |
-/// | [`Transport`](Error::Transport) | the request could not be sent or the answer not read, without retries | see the `reqwest::Error` source; for an unsafe call, check before repeating |
-/// | [`RetriesExhausted`](Error::RetriesExhausted) | every attempt of a retried call failed without an answer | the network or the endpoint is down; [`failures`](Error::RetriesExhausted::failures) has each attempt |
-/// | [`Decode`](Error::Decode) | a success response whose body does not match the API | report it with the body snippet; the call did take effect |
-/// | [`Config`](Error::Config) | the client is configured wrongly, or a meeting-control call was made without `client.conference(..)` | fix the configuration |
-/// | [`UnexpectedResponse`](Error::UnexpectedResponse) | a status the API does not describe (1xx, 3xx) | report it with the request id |
-#[derive(Debug)]
+/// | [`Config`](Error::Config) | the client is configured wrongly, or (through [`Client::call`](crate::Client::call)) a meeting-control call was made without `client.conference(..)` | fix the configuration |
+/// | [`Token`](Error::Token) | the call needed a token (access or meeting-control) and the token call failed; nothing else was sent | [`kind()`](Error::kind) says why: credentials or host password rejected, the meeting's state, the network... |
+/// | [`Dispatch`](Error::Dispatch) | no usable answer: no connection, a timeout, a TLS handshake failure, a redirect (never followed), an oversized body, or every retried attempt failed so | the network or the endpoint; [`DispatchError`] has each attempt |
+/// | [`Service`](Error::Service) | the service answered with an error status (4xx/5xx) | look at [`code()`](Error::code) and [`message()`](Error::message); quote [`request_id()`](Error::request_id) to Huawei support; [`is_retryable()`](Error::is_retryable) says whether a repeat may succeed |
+/// | [`Decode`](Error::Decode) | a success answer whose body does not match the API | report it with the body snippet; the call did take effect |
+///
+/// What each failure means ([`ErrorKind`]), and the accessors built on it, are computed in
+/// [`Error::kind`] and [`ServiceError::kind`] alone.
+#[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The service answered with an error status.
-    Service(ServiceError),
-    /// The client could not obtain an access or meeting-control token.
-    Auth(AuthError),
     /// A request value breaks a rule of the API; nothing was sent.
+    #[error("invalid input: {} {reason}", quoted(.field))]
     InvalidInput {
         /// The field, parameter or value at fault (a JSON path for body fields).
         field: String,
         /// The rule it breaks.
         reason: String,
     },
-    /// The one attempt of the call timed out.
-    Timeout(reqwest::Error),
+    /// The client is configured wrongly (missing credentials, bad endpoint, wrong handle...).
+    #[error("configuration error: {0}")]
+    Config(String),
+    /// The call needed a token and the token call failed; the call itself was not sent.
+    #[error(transparent)]
+    Token(#[from] TokenError),
+    /// No usable answer came back.
+    #[error(transparent)]
+    Dispatch(#[from] DispatchError),
+    /// The service answered with an error status.
+    #[error(transparent)]
+    Service(#[from] ServiceError),
+    /// A success answer whose body does not match the API's schema.
+    #[error("invalid response body ({source}){}", after_colon(.snippet))]
+    Decode {
+        /// The start of the body.
+        snippet: String,
+        /// Why it did not parse.
+        source: serde_json::Error,
+    },
+}
+
+/// What a failure means, whatever the phase of the call it arrived in (see [`Error::kind`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A request value breaks a rule of the API; nothing was sent.
+    InvalidInput,
+    /// The client is configured wrongly, or the call was made on the wrong handle.
+    Config,
+    /// The service refused the identity, the credentials, the host password or the token.
+    CredentialsRejected,
+    /// What the call names does not exist (the meeting, for most operations).
+    NotFound,
+    /// The meeting is not in a state that allows the call (not started, already ended).
+    MeetingState,
+    /// The service asked the caller to slow down.
+    Throttled,
+    /// The service refused the request for another reason (a 4xx answer).
+    Refused,
+    /// The service or its gateway is unavailable (HTTP 502, 503, 504).
+    Unavailable,
+    /// The service failed (another 5xx answer).
+    ServerError,
+    /// No connection could be established (refused, unreachable host).
+    Connect,
+    /// An attempt timed out.
+    Timeout,
     /// The TLS handshake failed (certificate not trusted, expired or for another name).
-    Tls(reqwest::Error),
+    Tls,
+    /// The connection broke, or the request could not be sent or the answer not read.
+    Transport,
+    /// The endpoint redirected; the redirect was not followed.
+    Redirected,
+    /// The answer's body exceeded the client's cap.
+    ResponseTooLarge,
+    /// A success answer did not match the API.
+    Decode,
+}
+
+fn quoted(field: &str) -> Cow<'_, str> {
+    // A parameter names itself with its quotes (query parameter `limit`).
+    if field.contains('`') {
+        Cow::Borrowed(field)
+    } else {
+        Cow::Owned(format!("`{field}`"))
+    }
+}
+
+fn after_colon(snippet: &str) -> String {
+    if snippet.is_empty() {
+        String::new()
+    } else {
+        format!(": {snippet}")
+    }
+}
+
+/// A token call that failed: the call that needed the token was not sent.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct TokenError {
+    /// The token operation (`create_app_id_token`, `create_token`, `create_conf_token`).
+    pub operation: &'static str,
+    /// Why it failed, shared by every call that waited for that token.
+    pub cause: Arc<Error>,
+}
+
+impl TokenError {
+    pub(crate) fn new(operation: &'static str, cause: Error) -> Self {
+        TokenError {
+            operation,
+            cause: Arc::new(cause),
+        }
+    }
+
+    /// What the failure means. A token call's purpose is to check credentials: a refusal
+    /// that says nothing more specific means they were rejected; an answer about the
+    /// meeting (its state, that it does not exist) keeps its meaning.
+    pub fn kind(&self) -> ErrorKind {
+        match self.cause.kind() {
+            ErrorKind::Refused => ErrorKind::CredentialsRejected,
+            other => other,
+        }
+    }
+}
+
+impl fmt::Display for TokenError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "obtaining a token ({}) failed: {}", self.operation, self.cause)
+    }
+}
+
+impl std::error::Error for TokenError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.cause)
+    }
+}
+
+/// No usable answer came back.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DispatchError {
+    /// No answer: the connection could not be made, timed out or broke, on the only attempt
+    /// or on the last of the retried ones.
+    #[error("{}", no_answer(.source, .earlier_attempts))]
+    NoAnswer {
+        /// The last attempt's failure.
+        source: reqwest::Error,
+        /// Why the earlier attempts failed, when the call was retried (empty otherwise).
+        earlier_attempts: Vec<AttemptFailure>,
+    },
     /// The endpoint answered with a redirect, or (with a caller-supplied HTTP client that
     /// follows redirects) the answer came from another origin. Huawei's API never redirects;
     /// credentials are never sent to the other location by the client's own HTTP client.
+    #[error(
+        "the endpoint redirected (HTTP {status}) to {}; not followed: the service never redirects",
+        .location.as_deref().unwrap_or("(no Location)")
+    )]
     Redirected {
         /// HTTP status of the redirect (or of the answer from the other origin).
         status: u16,
@@ -55,118 +184,66 @@ pub enum Error {
     },
     /// The answer's body is larger than the client's cap; the connection was dropped after
     /// reading at most the cap.
+    #[error("the response body (HTTP {status}) exceeds the client's limit of {limit} bytes; connection dropped")]
     ResponseTooLarge {
         /// HTTP status of the answer.
         status: u16,
         /// The cap in bytes (`ClientBuilder::max_response_body`).
         limit: usize,
     },
-    /// The request could not be sent or the response not received.
-    Transport(reqwest::Error),
-    /// Every attempt of a retried call failed without an answer from the service.
-    RetriesExhausted {
-        /// Each attempt's failure, in order (the last one is the error's `source()`).
-        failures: Vec<AttemptFailure>,
-    },
-    /// A success response whose body does not match the API's schema.
-    Decode {
-        /// The start of the body.
-        snippet: String,
-        /// Why it did not parse.
-        source: serde_json::Error,
-    },
-    /// The client is configured wrongly (missing credentials, bad endpoint...).
-    Config(String),
-    /// The service answered in a way the API does not describe.
-    UnexpectedResponse {
-        /// HTTP status.
-        status: u16,
-        /// Request ID from the `X-Request-Id` header.
-        request_id: Option<String>,
-    },
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl DispatchError {
+    /// What the failure means.
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Service(e) => write!(f, "{e}"),
-            Error::Auth(e) => write!(f, "authentication failed: {e}"),
-            // A parameter names itself with its quotes (query parameter `limit`).
-            Error::InvalidInput { field, reason } if field.contains('`') => {
-                write!(f, "invalid input: {field} {reason}")
-            }
-            Error::InvalidInput { field, reason } => write!(f, "invalid input: `{field}` {reason}"),
-            Error::Timeout(e) => write!(f, "timed out: {}", chain(e)),
-            Error::Tls(e) => write!(f, "TLS handshake failed (certificate): {}", chain(e)),
-            Error::Redirected { status, location } => write!(
-                f,
-                "the endpoint redirected (HTTP {status}) to {}; not followed: the service never redirects",
-                location.as_deref().unwrap_or("(no Location)")
-            ),
-            Error::ResponseTooLarge { status, limit } => write!(
-                f,
-                "the response body (HTTP {status}) exceeds the client's limit of {limit} bytes; connection dropped"
-            ),
-            Error::Transport(e) => write!(f, "transport error: {}", chain(e)),
-            Error::RetriesExhausted { failures } => {
-                write!(f, "{} attempts failed: ", failures.len())?;
-                write_failures(f, failures)
-            }
-            Error::Decode { snippet, source } => write!(f, "invalid response body ({source}): {snippet}"),
-            Error::Config(message) => write!(f, "configuration error: {message}"),
-            Error::UnexpectedResponse { status, request_id } => {
-                write!(f, "unexpected response: HTTP {status}")?;
-                if let Some(id) = request_id {
-                    write!(f, " [request id {id}]")?;
-                }
-                Ok(())
-            }
+            DispatchError::NoAnswer { source, .. } => transport_kind(source),
+            DispatchError::Redirected { .. } => ErrorKind::Redirected,
+            DispatchError::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
+        }
+    }
+
+    /// Attempts made (more than one when the call was retried).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            DispatchError::NoAnswer { earlier_attempts, .. } => earlier_attempts.len() as u32 + 1,
+            _ => 1,
         }
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::Timeout(e) | Error::Transport(e) => Some(e),
-            Error::RetriesExhausted { failures } => failures
-                .last()
-                .and_then(AttemptFailure::transport_error)
-                .map(|e| e as _),
-            Error::Decode { source, .. } => Some(source),
-            Error::Auth(AuthError::Failed(inner)) => Some(&**inner),
-            _ => None,
-        }
+/// What a transport failure means: a timeout, a failed TLS handshake, no connection, or
+/// a broken one.
+fn transport_kind(error: &reqwest::Error) -> ErrorKind {
+    if error.is_timeout() {
+        ErrorKind::Timeout
+    } else if is_tls_handshake_failure(error) {
+        ErrorKind::Tls
+    } else if error.is_connect() {
+        ErrorKind::Connect
+    } else {
+        ErrorKind::Transport
     }
 }
 
-/// Why the client could not obtain a token.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub enum AuthError {
-    /// The service rejected the credentials or the host password (wrong key or password,
-    /// expired signature...).
-    Rejected(ServiceError),
-    /// The token call failed (transport, timeout, gateway error, bad response); the cause is
-    /// shared by every call that waited for that token.
-    Failed(Arc<Error>),
-    /// The token call succeeded but its answer held no usable token.
-    InvalidToken {
-        /// The token operation.
-        operation: &'static str,
-        /// What was wrong with the answer.
-        reason: &'static str,
-    },
+/// `timed out: ...`, or `3 attempts failed: HTTP 503; HTTP 503; timed out: ...`.
+fn no_answer(last: &reqwest::Error, earlier: &[AttemptFailure]) -> String {
+    let last = describe_transport(last);
+    if earlier.is_empty() {
+        return last;
+    }
+    let earlier: Vec<String> = earlier.iter().map(ToString::to_string).collect();
+    format!("{} attempts failed: {}; {last}", earlier.len() + 1, earlier.join("; "))
 }
 
-impl fmt::Display for AuthError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            AuthError::Rejected(e) => write!(f, "{e}"),
-            AuthError::Failed(e) => write!(f, "{e}"),
-            AuthError::InvalidToken { operation, reason } => write!(f, "{operation}: {reason}"),
-        }
-    }
+fn describe_transport(error: &reqwest::Error) -> String {
+    let what = match transport_kind(error) {
+        ErrorKind::Timeout => "timed out",
+        ErrorKind::Tls => "TLS handshake failed (certificate)",
+        ErrorKind::Connect => "connection failed",
+        _ => "transport error",
+    };
+    format!("{what}: {}", chain(error))
 }
 
 /// Why one attempt of a call failed.
@@ -208,22 +285,9 @@ impl fmt::Display for AttemptFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             AttemptFailure::Status { status, .. } => write!(f, "HTTP {status}"),
-            AttemptFailure::Transport(e) if e.is_timeout() => write!(f, "timed out: {}", chain(&**e)),
-            AttemptFailure::Transport(e) if e.is_connect() => write!(f, "connection failed: {}", chain(&**e)),
-            AttemptFailure::Transport(e) => write!(f, "transport error: {}", chain(&**e)),
+            AttemptFailure::Transport(e) => f.write_str(&describe_transport(e)),
         }
     }
-}
-
-/// `HTTP 503; timed out: ...`
-fn write_failures(f: &mut fmt::Formatter<'_>, failures: &[AttemptFailure]) -> fmt::Result {
-    for (i, failure) in failures.iter().enumerate() {
-        if i > 0 {
-            f.write_str("; ")?;
-        }
-        write!(f, "{failure}")?;
-    }
-    Ok(())
 }
 
 /// An error answered by the service.
@@ -244,6 +308,8 @@ pub struct ServiceError {
     pub earlier_attempts: Vec<AttemptFailure>,
 }
 
+impl std::error::Error for ServiceError {}
+
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "HTTP {}", self.status)?;
@@ -260,9 +326,13 @@ impl fmt::Display for ServiceError {
             write!(f, " [request id {id}]")?;
         }
         if !self.earlier_attempts.is_empty() {
-            write!(f, " after {} attempts (earlier: ", self.attempts())?;
-            write_failures(f, &self.earlier_attempts)?;
-            f.write_str(")")?;
+            let earlier: Vec<String> = self.earlier_attempts.iter().map(ToString::to_string).collect();
+            write!(
+                f,
+                " after {} attempts (earlier: {})",
+                self.attempts(),
+                earlier.join("; ")
+            )?;
         }
         Ok(())
     }
@@ -368,38 +438,26 @@ impl ServiceError {
         self.earlier_attempts.len() as u32 + 1
     }
 
-    /// Whether the service said the meeting does not exist.
-    pub fn is_not_found(&self) -> bool {
-        self.status == 404 || matches!(self.code, Some(ErrorCode::MeetingNotFound))
-    }
-
-    /// Whether the service rejected the caller's identity or token.
-    pub fn is_auth(&self) -> bool {
-        matches!(self.status, 401 | 412 | 423)
-            || matches!(
-                self.code,
-                Some(
-                    ErrorCode::TokenInvalid
-                        | ErrorCode::WrongCredentials
-                        | ErrorCode::AppIdAuthExpired
-                        | ErrorCode::UserTokenAuthFailed
-                )
-            )
+    /// What the answer means, from its code first and its status otherwise.
+    pub fn kind(&self) -> ErrorKind {
+        use ErrorCode::*;
+        match (&self.code, self.status) {
+            (Some(TokenInvalid | WrongCredentials | AppIdAuthExpired | UserTokenAuthFailed), _)
+            | (Some(MeetingNotFoundOrAuthFailed), _) => ErrorKind::CredentialsRejected,
+            (Some(MeetingNotFound), _) => ErrorKind::NotFound,
+            (Some(MeetingNotInProgress | MeetingEnded), _) => ErrorKind::MeetingState,
+            (Some(FlowControl), _) | (_, 429) => ErrorKind::Throttled,
+            (_, 401 | 412 | 423) => ErrorKind::CredentialsRejected,
+            (_, 404) => ErrorKind::NotFound,
+            (_, 502..=504) => ErrorKind::Unavailable,
+            (_, 500..) => ErrorKind::ServerError,
+            _ => ErrorKind::Refused,
+        }
     }
 
     /// Whether the service rejected the token the call carried (so a new one may succeed).
     pub fn is_token_rejected(&self) -> bool {
         self.status == 401 || self.code.as_ref().is_some_and(ErrorCode::is_token_invalid)
-    }
-
-    /// Whether the service asked the caller to slow down.
-    pub fn is_rate_limited(&self) -> bool {
-        self.status == 429 || matches!(self.code, Some(ErrorCode::FlowControl))
-    }
-
-    /// Whether repeating the call may succeed (rate limits and gateway errors).
-    pub fn is_retryable(&self) -> bool {
-        self.is_rate_limited() || matches!(self.status, 502..=504)
     }
 }
 
@@ -443,11 +501,24 @@ pub(crate) fn request_id_header(headers: &HeaderMap) -> Option<String> {
 }
 
 impl Error {
+    /// What the failure means, whatever the phase it arrived in: an answer about the
+    /// meeting's state is [`ErrorKind::MeetingState`] also when it answered the token call.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput { .. } => ErrorKind::InvalidInput,
+            Error::Config(_) => ErrorKind::Config,
+            Error::Token(e) => e.kind(),
+            Error::Dispatch(e) => e.kind(),
+            Error::Service(e) => e.kind(),
+            Error::Decode { .. } => ErrorKind::Decode,
+        }
+    }
+
     /// What actually went wrong: for a failed token call, that call's own error (so every
     /// accessor below reads a token call's failure as the call's).
     fn root(&self) -> &Error {
         match self {
-            Error::Auth(AuthError::Failed(inner)) => inner.root(),
+            Error::Token(e) => e.cause.root(),
             other => other,
         }
     }
@@ -455,7 +526,7 @@ impl Error {
     /// The service's error, when the service answered with one.
     pub fn service_error(&self) -> Option<&ServiceError> {
         match self.root() {
-            Error::Service(e) | Error::Auth(AuthError::Rejected(e)) => Some(e),
+            Error::Service(e) => Some(e),
             _ => None,
         }
     }
@@ -463,9 +534,9 @@ impl Error {
     /// HTTP status of the service's answer.
     pub fn status(&self) -> Option<u16> {
         match self.root() {
-            Error::UnexpectedResponse { status, .. }
-            | Error::Redirected { status, .. }
-            | Error::ResponseTooLarge { status, .. } => Some(*status),
+            Error::Dispatch(
+                DispatchError::Redirected { status, .. } | DispatchError::ResponseTooLarge { status, .. },
+            ) => Some(*status),
             _ => self.service_error().map(|e| e.status),
         }
     }
@@ -482,60 +553,70 @@ impl Error {
 
     /// The request ID the service gave this call.
     pub fn request_id(&self) -> Option<&str> {
-        match self.root() {
-            Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
-            _ => self.service_error().and_then(|e| e.request_id.as_deref()),
-        }
+        self.service_error().and_then(|e| e.request_id.as_deref())
     }
 
     /// The transport error behind this error, if any (also when obtaining a token failed, and
-    /// the last attempt's when retries were exhausted).
+    /// the last attempt's when the call was retried).
     pub fn transport_error(&self) -> Option<&reqwest::Error> {
         match self.root() {
-            Error::Timeout(e) | Error::Transport(e) | Error::Tls(e) => Some(e),
-            Error::RetriesExhausted { failures } => failures.last().and_then(AttemptFailure::transport_error),
+            Error::Dispatch(DispatchError::NoAnswer { source, .. }) => Some(source),
             _ => None,
         }
     }
 
-    /// Whether the meeting does not exist.
+    /// Whether what the call names (the meeting, for most operations) does not exist.
     pub fn is_not_found(&self) -> bool {
-        self.service_error().is_some_and(ServiceError::is_not_found)
+        self.kind() == ErrorKind::NotFound
     }
 
-    /// Whether the caller's identity, credentials or token were rejected.
+    /// Whether the caller's identity, credentials or token were rejected, or the token the
+    /// call needed could not be obtained at all ([`is_connect()`](Error::is_connect),
+    /// [`is_timeout()`](Error::is_timeout)... say why). An answer about the meeting (its
+    /// state, that it does not exist) is not an authentication failure, even when it
+    /// answered the token call.
     pub fn is_auth(&self) -> bool {
-        matches!(self, Error::Auth(_)) || self.service_error().is_some_and(ServiceError::is_auth)
+        match self.kind() {
+            ErrorKind::CredentialsRejected => true,
+            ErrorKind::MeetingState | ErrorKind::NotFound => false,
+            _ => matches!(self, Error::Token(_)),
+        }
     }
 
     /// Whether the service asked the caller to slow down.
     pub fn is_rate_limited(&self) -> bool {
-        self.service_error().is_some_and(ServiceError::is_rate_limited)
+        self.kind() == ErrorKind::Throttled
     }
 
     /// Whether repeating the same call later may succeed.
     pub fn is_retryable(&self) -> bool {
-        match self.root() {
-            Error::Timeout(_) | Error::RetriesExhausted { .. } => true,
-            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
-            _ => self.service_error().is_some_and(ServiceError::is_retryable),
+        match self.kind() {
+            ErrorKind::Timeout | ErrorKind::Connect | ErrorKind::Throttled | ErrorKind::Unavailable => true,
+            ErrorKind::Transport => match self.root() {
+                Error::Dispatch(DispatchError::NoAnswer {
+                    source,
+                    earlier_attempts,
+                }) => source.is_request() || !earlier_attempts.is_empty(),
+                _ => false,
+            },
+            _ => false,
         }
     }
 
     /// Whether the call (or the token call it needed) timed out.
     pub fn is_timeout(&self) -> bool {
-        self.transport_error().is_some_and(reqwest::Error::is_timeout)
+        self.kind() == ErrorKind::Timeout
     }
 
-    /// Whether no connection could be established (refused, unreachable host), for the call
-    /// or the token call it needed.
+    /// Whether no connection could be established (refused, unreachable host, TLS handshake
+    /// failed), for the call or the token call it needed.
     pub fn is_connect(&self) -> bool {
-        self.transport_error().is_some_and(reqwest::Error::is_connect)
+        matches!(self.kind(), ErrorKind::Connect | ErrorKind::Tls)
     }
 
     /// Whether the TLS handshake failed (for the call or the token call it needed).
     pub fn is_tls(&self) -> bool {
-        matches!(self.root(), Error::Tls(_))
+        self.kind() == ErrorKind::Tls
     }
 
     /// A request value at fault; nothing was sent.
@@ -546,16 +627,12 @@ impl Error {
         }
     }
 
-    /// A transport failure of a single attempt: a timeout, a TLS handshake failure or another
-    /// transport error.
+    /// A transport failure of a single attempt, without retries.
     pub(crate) fn from_transport(error: reqwest::Error) -> Self {
-        if error.is_timeout() {
-            Error::Timeout(error)
-        } else if is_tls_handshake_failure(&error) {
-            Error::Tls(error)
-        } else {
-            Error::Transport(error)
-        }
+        Error::Dispatch(DispatchError::NoAnswer {
+            source: error,
+            earlier_attempts: Vec::new(),
+        })
     }
 }
 
@@ -669,22 +746,64 @@ mod tests {
 
     #[test]
     fn a_failed_token_call_is_read_through_to_its_cause() {
-        let cause = Error::UnexpectedResponse {
+        let cause = Error::Dispatch(DispatchError::Redirected {
             status: 302,
-            request_id: Some("r-token".into()),
-        };
-        let error = Error::Auth(AuthError::Failed(Arc::new(cause)));
+            location: None,
+        });
+        let error = Error::Token(TokenError::new("create_token", cause));
         assert_eq!(
-            (error.status(), error.request_id(), error.is_auth()),
-            (Some(302), Some("r-token"), true)
+            (error.status(), error.kind(), error.is_auth()),
+            (Some(302), ErrorKind::Redirected, true)
         );
-        let service =
-            ServiceError::from_response_parts(503, &HeaderMap::new(), br#"{"error_code":"MMC.1","error_msg":"busy"}"#);
-        let error = Error::Auth(AuthError::Failed(Arc::new(Error::Service(service))));
+        let service = ServiceError::from_response_parts(
+            503,
+            &HeaderMap::new(),
+            br#"{"error_code":"MMC.1","error_msg":"busy","request_id":"r-token"}"#,
+        );
+        let error = Error::Token(TokenError::new("create_token", Error::Service(service)));
         assert_eq!(
             (error.code().map(ErrorCode::as_str), error.message(), error.status()),
             (Some("MMC.1"), Some("busy"), Some(503))
         );
+        assert_eq!((error.request_id(), error.is_retryable()), (Some("r-token"), true));
+    }
+
+    fn answer(status: u16, code: &str) -> ServiceError {
+        let body = format!(r#"{{"error_code":"{code}","error_msg":"m"}}"#);
+        ServiceError::from_response_parts(status, &HeaderMap::new(), body.as_bytes())
+    }
+
+    #[test]
+    fn answers_are_classified_by_meaning_whatever_the_phase() {
+        let state = || Error::Service(answer(400, "MMC.111072005"));
+        let during_token = Error::Token(TokenError::new("create_conf_token", state()));
+        for error in [state(), during_token] {
+            assert_eq!(error.kind(), ErrorKind::MeetingState, "{error}");
+            assert!(!error.is_auth() && !error.is_retryable(), "{error}");
+        }
+        // A refusal of a token call that says nothing more means the credentials.
+        let refused = Error::Token(TokenError::new(
+            "create_token",
+            Error::Service(answer(400, "USG.206010007")),
+        ));
+        assert_eq!(refused.kind(), ErrorKind::CredentialsRejected);
+        assert!(refused.is_auth());
+        // The same refusal of an ordinary call is just a refusal.
+        assert_eq!(Error::Service(answer(400, "USG.206010007")).kind(), ErrorKind::Refused);
+        let cases = [
+            (400, "MMC.111070005", ErrorKind::NotFound),
+            (404, "X.1", ErrorKind::NotFound),
+            (400, "USG.000000004", ErrorKind::CredentialsRejected),
+            (401, "X.1", ErrorKind::CredentialsRejected),
+            (400, "100000429", ErrorKind::Throttled),
+            (429, "X.1", ErrorKind::Throttled),
+            (503, "X.1", ErrorKind::Unavailable),
+            (500, "X.1", ErrorKind::ServerError),
+            (400, "MMC.111072006", ErrorKind::MeetingState),
+        ];
+        for (status, code, kind) in cases {
+            assert_eq!(answer(status, code).kind(), kind, "HTTP {status} {code}");
+        }
     }
 
     #[test]

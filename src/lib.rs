@@ -77,7 +77,7 @@ pub use auth::{AppIdCredentials, Credentials};
 pub use config::{
     ClientBuilder, DEFAULT_DOWNLOAD_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars,
 };
-pub use error::{AttemptFailure, AuthError, Error, ErrorCode, ServiceError};
+pub use error::{AttemptFailure, DispatchError, Error, ErrorCode, ErrorKind, ServiceError, TokenError};
 pub use generated::{CALLABLE_OPERATIONS, Client, ResponseValue, builder, types};
 pub use lenient::{LenientBool, LenientI32, LenientI64};
 pub use retry::RetryConfig;

@@ -29,7 +29,7 @@ use tracing::Instrument as _;
 
 use futures::future::BoxFuture;
 
-use crate::error::{AttemptFailure, AuthError, Error, ServiceError, chain, request_id_header, snippet};
+use crate::error::{DispatchError, Error, ServiceError, chain, request_id_header, snippet};
 use crate::operations::{OperationMeta, Scheme, TokenEffect, operation, scheme};
 use crate::retry::{Sent, send_with_retries};
 use crate::state::{ClientState, ConferenceSession, sensitive};
@@ -94,25 +94,25 @@ async fn attempt_until_answered(
     let mut renewed = false;
     loop {
         // Credentials go on the original (a renewal overwrites them); each attempt sends a copy.
-        let used = authorize(client, meta, request).await.map_err(Error::Auth)?;
+        let used = authorize(client, meta, request).await?;
         let Sent { last, earlier } = send_with_retries(client.http(), &shared.retry, meta, request).await;
         let response = match last {
             Ok(response) => response,
-            Err(e) if earlier.is_empty() => return Err(Error::from_transport(e)),
-            Err(e) => {
-                let mut failures = earlier;
-                failures.push(AttemptFailure::Transport(Arc::new(e)));
-                return Err(Error::RetriesExhausted { failures });
+            Err(source) => {
+                return Err(Error::Dispatch(DispatchError::NoAnswer {
+                    source,
+                    earlier_attempts: earlier,
+                }));
             }
         };
         let status = response.status();
         // Only a caller-supplied HTTP client follows redirects: only its answers can come
         // from elsewhere.
         if shared.may_follow_redirects && !shared.is_own_origin(response.url()) {
-            return Err(Error::Redirected {
+            return Err(Error::Dispatch(DispatchError::Redirected {
                 status: status.as_u16(),
                 location: Some(response.url().to_string()),
-            });
+            }));
         }
         if status.is_redirection() {
             return Err(redirected(&response));
@@ -257,11 +257,7 @@ fn check_scope(client: &impl Caller, meta: &OperationMeta, request: &reqwest::Re
 }
 
 /// Puts the operation's credentials on `request`.
-async fn authorize(
-    client: &impl Caller,
-    meta: &OperationMeta,
-    request: &mut reqwest::Request,
-) -> Result<Used, AuthError> {
+async fn authorize(client: &impl Caller, meta: &OperationMeta, request: &mut reqwest::Request) -> Result<Used, Error> {
     let mut used = Used::Fixed;
     for &needed in meta.security {
         let scheme = scheme(needed);
@@ -273,14 +269,14 @@ async fn authorize(
                 }
                 (None, Some(token)) => token.clone(),
                 (None, None) => {
-                    let token = client.access_token().await?;
+                    let token = client.access_token().await.map_err(Error::Token)?;
                     used = Used::AccessToken(token.value.clone());
                     token.value.clone()
                 }
             },
             Scheme::ConferenceToken => {
                 let session = client.state().scope.conference.clone().expect("checked by check_scope");
-                let token = client.conference_token(&session).await?;
+                let token = client.conference_token(&session).await.map_err(Error::Token)?;
                 used = Used::ConferenceToken(session, token.value.clone());
                 token.value.clone()
             }
@@ -291,8 +287,7 @@ async fn authorize(
                     .conference
                     .as_ref()
                     .expect("checked by check_scope");
-                sensitive(session.host_password.expose())
-                    .map_err(|m| AuthError::Failed(Arc::new(Error::Config(format!("host password: {m}")))))?
+                sensitive(session.host_password.expose()).map_err(|m| Error::invalid_input("host password", m))?
             }
             Scheme::AppIdSignature | Scheme::AccountPassword => client
                 .state()
@@ -333,13 +328,13 @@ fn follow_token_effect(client: &impl Caller, meta: &'static OperationMeta, used:
 
 /// The error for a redirect answer: it is never followed (credentials would go along).
 pub(crate) fn redirected(response: &reqwest::Response) -> Error {
-    Error::Redirected {
+    Error::Dispatch(DispatchError::Redirected {
         status: response.status().as_u16(),
         location: response
             .headers()
             .get(reqwest::header::LOCATION)
             .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
-    }
+    })
 }
 
 /// The `Content-Length` header. (reqwest's `content_length()` reads the body's size hint, which
@@ -361,9 +356,11 @@ pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     limit: usize,
 ) -> Result<(http::HeaderMap, bytes::Bytes, http::Version), Error> {
-    let too_large = |status: reqwest::StatusCode| Error::ResponseTooLarge {
-        status: status.as_u16(),
-        limit,
+    let too_large = |status: reqwest::StatusCode| {
+        Error::Dispatch(DispatchError::ResponseTooLarge {
+            status: status.as_u16(),
+            limit,
+        })
     };
     let status = response.status();
     if declared_length(&response).is_some_and(|declared| declared > limit as u64) {

@@ -8,7 +8,7 @@ use futures::FutureExt as _;
 use futures::future::{BoxFuture, Shared};
 use reqwest::header::HeaderValue;
 
-use crate::error::AuthError;
+use crate::error::TokenError;
 
 /// A token and when to renew it.
 #[derive(Debug)]
@@ -37,7 +37,7 @@ impl Token {
 }
 
 /// A token, or why it could not be obtained (shared by every caller that waited for it).
-pub(crate) type FetchResult = Result<Arc<Token>, AuthError>;
+pub(crate) type FetchResult = Result<Arc<Token>, TokenError>;
 type InFlight = Shared<BoxFuture<'static, FetchResult>>;
 
 #[derive(Default)]

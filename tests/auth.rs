@@ -9,7 +9,7 @@ use huaweicloud_meeting::simulator::{Fault, Simulator};
 use huaweicloud_meeting::types::{
     DelAttendInfo, RestAttendeeDto, RestBulkDelAttendReqBody, RestScheduleConfDto, StartRequest,
 };
-use huaweicloud_meeting::{AuthError, Client, Credentials, Error, ErrorCode};
+use huaweicloud_meeting::{Client, Credentials, Error, ErrorCode, ErrorKind};
 
 const AUTH: &str = "create_app_id_token";
 
@@ -158,17 +158,22 @@ async fn rejected_credentials_are_an_auth_error_with_the_service_code() {
         .build()
         .unwrap();
     let error = client.search_meetings().send().await.unwrap_err();
-    let Error::Auth(AuthError::Rejected(service)) = &error else {
+    let Error::Token(failed) = &error else {
         panic!("{error:?}")
     };
+    assert_eq!(failed.operation, "create_app_id_token");
+    assert_eq!(error.kind(), ErrorKind::CredentialsRejected);
+    assert!(error.is_auth());
+    let service = error.service_error().expect("the service's refusal");
     assert_eq!(service.status, 401);
     assert_eq!(service.code, Some(ErrorCode::WrongCredentials));
     assert!(service.request_id.is_some());
     assert_eq!(sim.count("search_meetings"), 0, "the call is not sent without a token");
-    assert!(matches!(
-        client.authenticate().await,
-        Err(Error::Auth(AuthError::Rejected(_)))
-    ));
+    let again = client.authenticate().await.unwrap_err();
+    assert!(
+        matches!(&again, Error::Token(_)) && again.kind() == ErrorKind::CredentialsRejected,
+        "{again:?}"
+    );
 }
 
 #[tokio::test]
@@ -180,8 +185,8 @@ async fn an_unreachable_auth_endpoint_is_an_auth_error() {
         .build()
         .unwrap();
     let error = client.search_meetings().send().await.unwrap_err();
-    assert!(matches!(&error, Error::Auth(AuthError::Failed(_))), "{error:?}");
-    assert!(error.is_retryable());
+    assert!(matches!(&error, Error::Token(_)), "{error:?}");
+    assert!(error.is_auth() && error.is_retryable());
     assert!(error.is_connect(), "a refused connection: {error}");
     assert!(!error.is_timeout());
 }
@@ -327,7 +332,9 @@ async fn wrong_host_password_is_an_auth_error() {
         .await
         .unwrap_err();
     assert!(
-        matches!(&error, Error::Auth(AuthError::Rejected(s)) if s.code == Some(ErrorCode::MeetingNotFoundOrAuthFailed)),
+        matches!(&error, Error::Token(failed) if failed.operation == "create_conf_token")
+            && error.kind() == ErrorKind::CredentialsRejected
+            && error.code() == Some(&ErrorCode::MeetingNotFoundOrAuthFailed),
         "{error:?}"
     );
     assert_eq!(sim.count("delete_attendees"), 0);

@@ -6,7 +6,7 @@ mod common;
 
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::types::{AddUserDto, CorpAdminDto, DeptDto, ModUserDto};
-use huaweicloud_meeting::{Client, Credentials, Error, Secret};
+use huaweicloud_meeting::{Client, Credentials, Error, ErrorKind, Secret};
 
 const KEY: &str = "simulator-app-key";
 const PASSWORD: &str = "Welcome@2030";
@@ -166,7 +166,9 @@ async fn an_administrator_provisions_users_and_departments() {
         .unwrap();
     for client in [member_client(&sim, "erik"), with_password_client(&sim)] {
         match client.authenticate().await.unwrap_err() {
-            Error::Auth(auth) => assert!(auth.to_string().contains("USG.206010007"), "{auth}"),
+            auth @ Error::Token(_) if auth.kind() == ErrorKind::CredentialsRejected => {
+                assert!(auth.to_string().contains("USG.206010007"), "{auth}")
+            }
             other => panic!("expected an authentication error, got {other}"),
         }
     }

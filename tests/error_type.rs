@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use huaweicloud_meeting::simulator::Simulator;
-use huaweicloud_meeting::{AuthError, Client, Credentials, Error, ErrorCode, RetryConfig};
+use huaweicloud_meeting::{Client, Credentials, Error, ErrorCode, RetryConfig};
 
 /// A listener that accepts connections and never answers.
 async fn silent_endpoint() -> (String, tokio::task::JoinHandle<()>) {
@@ -45,7 +45,7 @@ fn root_reqwest_error<'a>(error: &'a (dyn std::error::Error + 'static)) -> Optio
 async fn refused_connection_while_obtaining_a_token_keeps_the_reqwest_error() {
     let client = app_id_client(&common::closed_port_url()).build().unwrap();
     let error = client.search_meetings().send().await.unwrap_err();
-    assert!(matches!(&error, Error::Auth(AuthError::Failed(_))), "{error:?}");
+    assert!(matches!(&error, Error::Token(_)), "{error:?}");
     assert!(error.is_auth() && error.is_connect() && !error.is_timeout(), "{error}");
     let cause = root_reqwest_error(&error).expect("a reqwest::Error in the source chain");
     assert!(cause.is_connect());
@@ -60,7 +60,7 @@ async fn timeout_while_obtaining_a_token_is_told_apart_from_a_refusal() {
     let (url, server) = silent_endpoint().await;
     let client = app_id_client(&url).timeout(Duration::from_millis(300)).build().unwrap();
     let error = client.search_meetings().send().await.unwrap_err();
-    assert!(matches!(&error, Error::Auth(AuthError::Failed(_))), "{error:?}");
+    assert!(matches!(&error, Error::Token(_)), "{error:?}");
     assert!(error.is_timeout() && !error.is_connect(), "{error}");
     assert!(root_reqwest_error(&error).is_some_and(reqwest::Error::is_timeout));
     server.abort();

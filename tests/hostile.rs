@@ -11,7 +11,9 @@ use axum::body::{Body, Bytes};
 use axum::response::Response;
 use huaweicloud_meeting::simulator::{Fault, MAX_REQUEST_BODY, Simulator};
 use huaweicloud_meeting::types::{DelAttendInfo, RestBulkDelAttendReqBody};
-use huaweicloud_meeting::{AuthError, Client, Credentials, DEFAULT_MAX_RESPONSE_BODY, Error, RetryConfig};
+use huaweicloud_meeting::{
+    Client, Credentials, DEFAULT_MAX_RESPONSE_BODY, DispatchError, Error, ErrorKind, RetryConfig,
+};
 
 /// A capture server on another loopback address (another origin than the simulator's).
 async fn other_origin() -> (String, common::Capture) {
@@ -33,11 +35,11 @@ fn removal() -> RestBulkDelAttendReqBody {
 
 fn assert_redirect_refused(error: &Error, status: u16, location_part: &str) {
     let redirect = match error {
-        Error::Auth(AuthError::Failed(inner)) => &**inner,
+        Error::Token(failed) => &*failed.cause,
         other => other,
     };
     assert!(
-        matches!(redirect, Error::Redirected { status: s, location: Some(l) } if *s == status && l.contains(location_part)),
+        matches!(redirect, Error::Dispatch(DispatchError::Redirected { status: s, location: Some(l) }) if *s == status && l.contains(location_part)),
         "{error:?}"
     );
     assert!(error.to_string().contains(location_part), "{error}");
@@ -229,7 +231,7 @@ async fn huge_and_endless_bodies_fail_after_at_most_the_cap_with_memory_bounded(
     let (url, sent) = flooding_server(200, Some(GIB)).await;
     let error = call_error(client_for(&url).build().unwrap()).await;
     assert!(
-        matches!(error, Error::ResponseTooLarge { status: 200, limit } if limit as u64 == cap),
+        matches!(error, Error::Dispatch(DispatchError::ResponseTooLarge { status: 200, limit }) if limit as u64 == cap),
         "{error:?}"
     );
     assert!(
@@ -242,7 +244,7 @@ async fn huge_and_endless_bodies_fail_after_at_most_the_cap_with_memory_bounded(
         let (url, sent) = flooding_server(status, None).await;
         let error = call_error(client_for(&url).build().unwrap()).await;
         assert!(
-            matches!(error, Error::ResponseTooLarge { status: s, .. } if s == status),
+            matches!(error, Error::Dispatch(DispatchError::ResponseTooLarge { status: s, .. }) if s == status),
             "{error:?}"
         );
         assert!(error.to_string().contains("exceeds"), "{error}");
@@ -260,7 +262,10 @@ async fn huge_and_endless_bodies_fail_after_at_most_the_cap_with_memory_bounded(
     let (url, _) = flooding_server(200, None).await;
     let error = call_error(client_for(&url).max_response_body(64 * 1024).build().unwrap()).await;
     assert!(
-        matches!(error, Error::ResponseTooLarge { limit: 65536, .. }),
+        matches!(
+            error,
+            Error::Dispatch(DispatchError::ResponseTooLarge { limit: 65536, .. })
+        ),
         "{error:?}"
     );
 
@@ -312,7 +317,7 @@ async fn a_certificate_error_fails_at_once_with_one_connection() {
         .build()
         .unwrap();
     let error = client.search_meetings().send().await.unwrap_err();
-    assert!(matches!(error, Error::Tls(_)) && error.is_tls(), "{error:?}");
+    assert!(error.kind() == ErrorKind::Tls && error.is_tls(), "{error:?}");
     assert!(error.to_string().contains("certificate"), "{error}");
     assert_eq!(connections.load(Ordering::SeqCst), 1, "no retry of a certificate error");
     assert!(sim.requests().is_empty());
@@ -325,7 +330,7 @@ async fn a_certificate_error_fails_at_once_with_one_connection() {
         .unwrap();
     let error = refused.search_meetings().send().await.unwrap_err();
     assert!(
-        matches!(&error, Error::RetriesExhausted { failures } if failures.len() == 3),
+        matches!(&error, Error::Dispatch(e @ DispatchError::NoAnswer { .. }) if e.attempts() == 3),
         "{error:?}"
     );
 }

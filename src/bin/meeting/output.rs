@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use comfy_table::{ContentArrangement, Table};
-use huaweicloud_meeting::{AuthError, Error};
+use huaweicloud_meeting::{Error, ErrorKind};
 use serde_json::Value;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -118,19 +118,21 @@ pub fn failure(error: &Error) -> ExitCode {
 }
 
 pub fn exit_code(error: &Error) -> u8 {
-    match error {
-        Error::InvalidInput { .. } | Error::Config(_) => exit::BAD_INPUT,
-        // A token call that failed for another reason than the credentials: that reason.
-        Error::Auth(AuthError::Failed(cause)) => exit_code(cause),
-        Error::Auth(_) => exit::AUTHENTICATION,
-        Error::Service(e) if e.is_token_rejected() => exit::AUTHENTICATION,
-        Error::Service(_) => exit::SERVICE,
-        Error::Timeout(_)
-        | Error::Tls(_)
-        | Error::Transport(_)
-        | Error::RetriesExhausted { .. }
-        | Error::Redirected { .. }
-        | Error::ResponseTooLarge { .. } => exit::TRANSPORT,
+    match error.kind() {
+        ErrorKind::InvalidInput | ErrorKind::Config => exit::BAD_INPUT,
+        ErrorKind::CredentialsRejected => exit::AUTHENTICATION,
+        ErrorKind::NotFound
+        | ErrorKind::MeetingState
+        | ErrorKind::Throttled
+        | ErrorKind::Refused
+        | ErrorKind::Unavailable
+        | ErrorKind::ServerError => exit::SERVICE,
+        ErrorKind::Connect
+        | ErrorKind::Timeout
+        | ErrorKind::Tls
+        | ErrorKind::Transport
+        | ErrorKind::Redirected
+        | ErrorKind::ResponseTooLarge => exit::TRANSPORT,
         _ => exit::OTHER,
     }
 }
