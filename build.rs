@@ -23,6 +23,8 @@ use std::{env, fs};
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypePatch};
 use serde_json::Value;
 
+#[path = "build/handles.rs"]
+mod handles;
 #[path = "src/naming.rs"]
 mod naming;
 #[path = "build/reshape.rs"]
@@ -221,6 +223,7 @@ fn generate(spec: &openapiv3::OpenAPI, raw: &Value, operations: usize) -> Result
     let tokens = rewrite_identifiers(tokens, &renames, &reword);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     reshape::reshape_sends(&mut file, raw, operations)?;
+    handles::split_handles(&mut file, &handles::conference_operations(raw))?;
     Ok(file)
 }
 
@@ -240,7 +243,9 @@ fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
     use heck::ToUpperCamelCase;
     use quote::{format_ident, quote};
     let builders = builder_fields(file)?;
-    let mut arms = Vec::new();
+    let conference = handles::conference_operations(raw);
+    let (mut client_arms, mut conference_arms) = (Vec::new(), Vec::new());
+    let (mut client_ids, mut conference_ids) = (Vec::new(), Vec::new());
     let mut ids = Vec::new();
     for (path, method, op) in operations_of(raw) {
         let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
@@ -284,6 +289,12 @@ fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
             quote! { params.no_body(body)?; }
         };
         let method_ident = format_ident!("{}", id);
+        let (arms, handle_ids) = if conference.contains(id) {
+            (&mut conference_arms, &mut conference_ids)
+        } else {
+            (&mut client_arms, &mut client_ids)
+        };
+        handle_ids.push(id.to_owned());
         arms.push(quote! {
             #id => {
                 let mut builder = self.#method_ident();
@@ -295,6 +306,13 @@ fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
         });
         ids.push(id.to_owned());
     }
+    // An operation of the other handle is refused with where to call it (an empty list
+    // would make an empty pattern).
+    let elsewhere = |ids: &[String], refusal: proc_macro2::TokenStream| {
+        (!ids.is_empty()).then(|| quote! { #(#ids)|* => Err(#refusal), })
+    };
+    let conference_elsewhere = elsewhere(&conference_ids, quote! { crate::dispatch::on_conference(operation_id) });
+    let client_elsewhere = elsewhere(&client_ids, quote! { crate::dispatch::on_client(operation_id) });
     let tokens = quote! {
         impl Client {
             /// Calls the operation `operation_id` (its `operationId` in the spec, the official
@@ -305,7 +323,8 @@ fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
             /// runs: validation against the spec, credentials, retries, the same errors.
             /// Parameters are keyed by their name in the API (`conferenceID`, `X-Request-Id`);
             /// a string is accepted for a number or boolean parameter and vice versa. Meeting-
-            /// control operations are called on `client.conference(id, host_password)`.
+            /// control operations are called on [`Conference::call`] (a meeting-control
+            /// operation here is an [`crate::Error::Config`] saying so).
             ///
             /// An unknown operation, an unknown parameter, a missing required one, a value of
             /// the wrong type or a body where none is taken is an [`crate::Error::InvalidInput`]
@@ -318,13 +337,33 @@ fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
             ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
                 let mut params = crate::dispatch::Params::new(operation_id, params);
                 match operation_id {
-                    #(#arms)*
+                    #(#client_arms)*
+                    #conference_elsewhere
                     _ => Err(crate::dispatch::unknown_operation(operation_id)),
                 }
             }
         }
 
-        /// Every operation `Client::call` knows, sorted.
+        impl Conference {
+            /// Calls the meeting-control operation `operation_id` with JSON parameters and
+            /// body, as [`Client::call`] calls the others (an operation of the plain client
+            /// here is an [`crate::Error::Config`] saying so).
+            pub async fn call(
+                &self,
+                operation_id: &str,
+                params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                body: ::std::option::Option<::serde_json::Value>,
+            ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
+                let mut params = crate::dispatch::Params::new(operation_id, params);
+                match operation_id {
+                    #(#conference_arms)*
+                    #client_elsewhere
+                    _ => Err(crate::dispatch::unknown_operation(operation_id)),
+                }
+            }
+        }
+
+        /// Every operation `Client::call` and `Conference::call` know, sorted.
         pub const CALLABLE_OPERATIONS: &[&str] = &[#(#ids),*];
     };
     syn::parse2(tokens).map_err(|e| format!("the generated dispatcher does not parse: {e}"))

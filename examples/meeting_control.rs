@@ -25,7 +25,7 @@ use huaweicloud_meeting::types::{
     RestLockReqBody, RestMoveToWaitingRoomReqBody, RestMuteParticipantReqBody, RestMuteReqBody, RestProlongDurReqBody,
     RestRenamePartReqBody, RestScheduleConfDto, RestSetCohostBody, RestSetRecordReqBody, StartRequest,
 };
-use huaweicloud_meeting::{Client, Secret};
+use huaweicloud_meeting::{Client, Conference, Secret};
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -83,7 +83,7 @@ async fn start_a_meeting(client: &Client) -> Result<(String, Secret), ExitCode> 
 }
 
 /// The participant id (`pid`) of each number, once all of them are in the meeting.
-async fn participant_ids(host: &Client, id: &str, numbers: &[String], patience: u32) -> Option<Vec<String>> {
+async fn participant_ids(host: &Conference, id: &str, numbers: &[String], patience: u32) -> Option<Vec<String>> {
     for attempt in 0..patience {
         if attempt > 0 {
             tokio::time::sleep(Duration::from_secs(3)).await;

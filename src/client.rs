@@ -9,7 +9,7 @@ use futures::future::BoxFuture;
 
 use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization, unix_now};
 use crate::error::{Error, TokenError};
-use crate::generated::{Client, types};
+use crate::generated::{Client, Conference, builder, types};
 use crate::pipeline::Caller;
 use crate::secret::Secret;
 use crate::state::{ClientState, ConferenceSession, Scope, sensitive};
@@ -41,7 +41,8 @@ impl Client {
         }
     }
 
-    /// A client for the meeting-control operations of one meeting in progress.
+    /// The handle for the meeting-control operations of one meeting in progress (they exist
+    /// only on [`Conference`]).
     ///
     /// It obtains the meeting-control token with the host password when first needed,
     /// caches it (per meeting, shared by every handle of this client), renews it before it
@@ -61,7 +62,7 @@ impl Client {
     ///     .await?;
     /// # Ok(()) }
     /// ```
-    pub fn conference(&self, conference_id: impl Into<String>, host_password: impl Into<Secret>) -> Client {
+    pub fn conference(&self, conference_id: impl Into<String>, host_password: impl Into<Secret>) -> Conference {
         let conference_id = conference_id.into();
         let host_password = host_password.into();
         let session = {
@@ -76,10 +77,12 @@ impl Client {
                 .or_insert_with(|| ConferenceSession::new(&conference_id, &host_password));
             session.clone()
         };
-        self.scoped(Scope {
-            conference: Some(session),
-            ..Scope::default()
-        })
+        Conference {
+            client: self.scoped(Scope {
+                conference: Some(session),
+                ..Scope::default()
+            }),
+        }
     }
 
     /// Signs the client's access token out on the service (delete_token), freeing one of the
@@ -198,8 +201,8 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
 
 fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> BoxFuture<'static, FetchResult> {
     async move {
-        let response = client
-            .create_conf_token()
+        // The conference handle's method, on the handle's scoped client.
+        let response = builder::CreateConfToken::new(&client)
             .conference_id(session.conference_id.clone())
             .send()
             .await
@@ -214,6 +217,14 @@ fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> Bo
         )
     }
     .boxed()
+}
+
+impl Conference {
+    /// The meeting this handle controls.
+    pub fn conference_id(&self) -> &str {
+        let session = self.client.inner.scope.conference.as_ref();
+        session.map_or("", |s| s.conference_id.as_str())
+    }
 }
 
 impl Caller for Client {

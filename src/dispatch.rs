@@ -135,6 +135,20 @@ pub(crate) fn to_json<T: Serialize>(response: ResponseValue<T>) -> Result<Respon
     Ok(ResponseValue::new(value, status, headers))
 }
 
+/// A meeting-control operation called on the plain client.
+pub(crate) fn on_conference(operation: &str) -> Error {
+    Error::Config(format!(
+        "{operation} is a meeting-control operation: call it on `client.conference(conference_id, host_password)`"
+    ))
+}
+
+/// An operation of the plain client called on a conference handle.
+pub(crate) fn on_client(operation: &str) -> Error {
+    Error::Config(format!(
+        "{operation} is not a meeting-control operation: call it on the `Client`, not on a conference handle"
+    ))
+}
+
 pub(crate) fn unknown_operation(operation: &str) -> Error {
     Error::InvalidInput {
         field: "operation".into(),

@@ -45,10 +45,10 @@
 //! 4. `pipeline`: one call, phase by phase (build, validate, origin, scope, authorize, send
 //!    with retries, renew once, classify, decode), over any handle that implements its
 //!    `Caller` trait;
-//! 5. `generated`: the progenitor client (never edited by hand; each `send()` calls the
-//!    pipeline);
-//! 6. `client`: authentication, conference handles, sign-out and the token fetches (the
-//!    `Caller` of the generated client); `download`: files the service hands out URLs for;
+//! 5. `generated`: the progenitor client and its `Conference` handle (never edited by hand;
+//!    each `send()` calls the pipeline);
+//! 6. `client`: authentication, the `Conference` handle (its meeting-control methods are
+//!    generated), sign-out and the token fetches (the `Caller` of the generated client); `download`: files the service hands out URLs for;
 //!    `config`: the builder; `simulator` (feature `simulator`).
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
@@ -78,7 +78,7 @@ pub use config::{
     ClientBuilder, DEFAULT_DOWNLOAD_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars,
 };
 pub use error::{AttemptFailure, DispatchError, Error, ErrorCode, ErrorKind, ServiceError, TokenError};
-pub use generated::{CALLABLE_OPERATIONS, Client, ResponseValue, builder, types};
+pub use generated::{CALLABLE_OPERATIONS, Client, Conference, ResponseValue, builder, types};
 pub use lenient::{LenientBool, LenientI32, LenientI64};
 pub use retry::RetryConfig;
 pub use secret::Secret;

@@ -772,13 +772,14 @@ async fn every_operation_is_served_with_its_example_request() {
             client.authenticate().await.map(|_| serde_json::Value::Null)
         } else {
             let client = sim.client_builder().build().unwrap();
-            let handle = if control {
+            let answer = if control {
                 let id = params["conferenceID"].as_str().unwrap().to_owned();
-                client.conference(id, host_password.as_str())
+                let conference = client.conference(id, host_password.as_str());
+                conference.call(op.id, params, body).await
             } else {
-                client
+                client.call(op.id, params, body).await
             };
-            handle.call(op.id, params, body).await.map(|r| r.into_inner())
+            answer.map(|r| r.into_inner())
         };
         if let Err(e) = outcome {
             panic!("{}: the simulator does not serve its example request: {e}", op.id);

@@ -68,19 +68,17 @@ async fn every_operation_sends_its_example_request() {
                 only(capture.take())
             } else {
                 let (client, capture) = client().await;
-                let handle = if scheme(Scheme::ConferenceToken) || scheme(Scheme::HostPassword) {
+                let answer = if scheme(Scheme::ConferenceToken) || scheme(Scheme::HostPassword) {
                     let id = params
                         .get("conferenceID")
                         .and_then(|v| v.as_str())
                         .expect("conferenceID example");
-                    client.conference(id, "example-host-password")
+                    let conference = client.conference(id, "example-host-password");
+                    conference.call(op.id, params, body).await
                 } else {
-                    client
+                    client.call(op.id, params, body).await
                 };
-                handle
-                    .call(op.id, params, body)
-                    .await
-                    .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+                answer.unwrap_or_else(|e| panic!("{}: {e}", op.id));
                 // A meeting-control call follows the control-token request.
                 capture.take().pop().expect("a request")
             };

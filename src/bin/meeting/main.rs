@@ -255,16 +255,16 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
         Ok(client) => client,
         Err(error) => return output::failure(&error),
     };
-    let handle = if operation.is_control() {
+    let conference = if operation.is_control() {
         let Some(conference) = params.get("conferenceID").and_then(Value::as_str).map(str::to_owned) else {
             return bad_input("--conference-id is required for a meeting-control command");
         };
         match host_password() {
-            Ok(password) => client.conference(conference, password),
+            Ok(password) => Some(client.conference(conference, password)),
             Err(message) => return bad_input(message),
         }
     } else {
-        client
+        None
     };
     let verbose = global.get_flag("verbose");
     if verbose {
@@ -283,7 +283,10 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
         }
     }
     let started = Instant::now();
-    let result = handle.call(operation.meta.id, params, body).await;
+    let result = match &conference {
+        Some(conference) => conference.call(operation.meta.id, params, body).await,
+        None => client.call(operation.meta.id, params, body).await,
+    };
     let elapsed = started.elapsed();
     match result {
         Ok(response) => {

@@ -1,0 +1,185 @@
+//! Meeting control at compile time. progenitor puts every operation's method on `Client`;
+//! the operations that need the meeting-control token or the host password move to a
+//! `Conference` handle of their own (made by `client.conference(id, host_password)`), so
+//! calling one on a plain `Client` does not compile. Builders can no longer be made from a
+//! client directly (`new` is crate-private): the handle's method is the only way in.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use super::{operations_of, rust_name};
+
+/// Security schemes only a conference handle can provide.
+const CONFERENCE_SCHEMES: &[&str] = &["conferenceToken", "hostPassword"];
+
+/// The operation ids whose `security` names a conference scheme.
+pub(crate) fn conference_operations(raw: &Value) -> BTreeSet<String> {
+    operations_of(raw)
+        .filter(|(_, _, op)| {
+            op.get("security")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object)
+                .any(|requirement| requirement.keys().any(|k| CONFERENCE_SCHEMES.contains(&k.as_str())))
+        })
+        .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str).map(str::to_owned))
+        .collect()
+}
+
+/// Moves the methods of `conference` operations from `impl Client` to `impl Conference`
+/// (declared here), and makes every builder's `new` crate-private.
+pub(crate) fn split_handles(file: &mut syn::File, conference: &BTreeSet<String>) -> Result<(), String> {
+    let methods: BTreeSet<String> = conference.iter().map(|id| rust_name(id)).collect();
+    let mut moved = Vec::new();
+    for item in &mut file.items {
+        let syn::Item::Impl(block) = item else { continue };
+        if block.trait_.is_some() || !is_type(&block.self_ty, "Client") {
+            continue;
+        }
+        let (control, management): (Vec<_>, Vec<_>) = std::mem::take(&mut block.items)
+            .into_iter()
+            .partition(|member| matches!(member, syn::ImplItem::Fn(f) if methods.contains(&f.sig.ident.to_string())));
+        block.items = management;
+        for member in control {
+            let syn::ImplItem::Fn(method) = member else {
+                unreachable!("partitioned on Fn")
+            };
+            moved.push(conference_method(method)?);
+        }
+    }
+    if moved.len() != methods.len() {
+        return Err(format!(
+            "found {} of the {} meeting-control methods on `impl Client`: progenitor's output changed shape",
+            moved.len(),
+            methods.len()
+        ));
+    }
+    let builders = restrict_builder_constructors(file)?;
+    if builders != operations_of_file(file) {
+        return Err(format!(
+            "made {builders} builder constructors crate-private for {} operations: progenitor's output changed shape",
+            operations_of_file(file)
+        ));
+    }
+    file.items.push(syn::parse_quote! {
+        /// A client for the meeting-control operations of one meeting in progress, made by
+        /// [`Client::conference`]. The meeting-control operations exist only here: each needs
+        /// the meeting-control token, which the handle obtains with the host password when
+        /// first needed, caches (per meeting, shared by every handle of the client), renews
+        /// before it expires and when the service rejects it.
+        ///
+        /// ```no_run
+        /// # async fn run(client: huaweicloud_meeting::Client) -> Result<(), huaweicloud_meeting::Error> {
+        /// let meeting = client.conference("914083136", "host-password");
+        /// meeting.create_conf_token().conference_id("914083136").send().await?;
+        /// # Ok(()) }
+        /// ```
+        ///
+        /// On a plain `Client` the same call does not compile (nor does any other
+        /// meeting-control operation: `lock_meeting`, `delete_attendees`...):
+        ///
+        /// ```compile_fail,E0599
+        /// # async fn run(client: huaweicloud_meeting::Client) -> Result<(), huaweicloud_meeting::Error> {
+        /// client.create_conf_token().conference_id("914083136").send().await?;
+        /// # Ok(()) }
+        /// ```
+        #[derive(Clone, Debug)]
+        pub struct Conference {
+            pub(crate) client: Client,
+        }
+    });
+    file.items.push(syn::parse_quote! {
+        impl Conference {
+            #(#moved)*
+        }
+    });
+    Ok(())
+}
+
+fn is_type(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident(name))
+}
+
+/// `pub fn x(&self) -> builder::X<'_> { builder::X::new(self) }` as the handle's method,
+/// which gives the builder the handle's scoped client; its example calls it on `conference`.
+fn conference_method(method: syn::ImplItemFn) -> Result<syn::ImplItem, String> {
+    let name = method.sig.ident.to_string();
+    let syn::ReturnType::Type(_, output) = &method.sig.output else {
+        return Err(format!(
+            "`Client::{name}` returns nothing: progenitor's output changed shape"
+        ));
+    };
+    let syn::Type::Path(output) = &**output else {
+        return Err(format!(
+            "`Client::{name}` does not return a builder: progenitor's output changed shape"
+        ));
+    };
+    let mut builder = output.path.clone();
+    if let Some(last) = builder.segments.last_mut() {
+        last.arguments = syn::PathArguments::None;
+    }
+    let attrs: Vec<syn::Attribute> = method.attrs.iter().map(on_conference).collect();
+    let vis = &method.vis;
+    let sig = &method.sig;
+    Ok(syn::parse_quote! {
+        #(#attrs)*
+        #vis #sig {
+            #builder::new(&self.client)
+        }
+    })
+}
+
+/// A doc attribute whose example calls the method on `client` calls it on `conference`.
+fn on_conference(attr: &syn::Attribute) -> syn::Attribute {
+    if let syn::Meta::NameValue(nv) = &attr.meta
+        && nv.path.is_ident("doc")
+        && let syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) = &nv.value
+    {
+        let text = text.value().replace("= client.", "= conference.");
+        return syn::parse_quote!(#[doc = #text]);
+    }
+    attr.clone()
+}
+
+/// Makes `new` of every builder in `mod builder` crate-private; returns how many.
+fn restrict_builder_constructors(file: &mut syn::File) -> Result<usize, String> {
+    let builder = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("progenitor generated no `mod builder`")?;
+    let mut count = 0;
+    for item in &mut builder.1 {
+        let syn::Item::Impl(block) = item else { continue };
+        for member in &mut block.items {
+            if let syn::ImplItem::Fn(f) = member
+                && f.sig.ident == "new"
+            {
+                f.vis = syn::parse_quote!(pub(crate));
+                count += 1;
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// How many builders `mod builder` declares (one per operation).
+fn operations_of_file(file: &syn::File) -> usize {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .map_or(0, |(_, items)| {
+            items.iter().filter(|i| matches!(i, syn::Item::Struct(_))).count()
+        })
+}
