@@ -1,7 +1,6 @@
 //! Credentials and the App ID signature.
 
 use std::fmt;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -107,9 +106,9 @@ impl AppIdCredentials {
         self
     }
 
-    /// A fresh signature, valid for ten minutes.
-    pub(crate) fn sign_now(&self) -> SignedRequest {
-        let expire_time = unix_now() + SIGNATURE_VALIDITY_SECS;
+    /// A fresh signature, valid for ten minutes from `now` (seconds since the Unix epoch).
+    pub(crate) fn sign(&self, now: i64) -> SignedRequest {
+        let expire_time = now + SIGNATURE_VALIDITY_SECS;
         let nonce = new_nonce();
         let signature = app_id_signature(
             &self.app_id,
@@ -168,13 +167,6 @@ pub(crate) fn basic_authorization(account: &str, password: &Secret) -> String {
 /// 48 random alphanumeric characters (the service wants 32 to 64).
 fn new_nonce() -> String {
     rand::rng().sample_iter(Alphanumeric).take(48).map(char::from).collect()
-}
-
-pub(crate) fn unix_now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -237,11 +229,11 @@ mod tests {
     #[test]
     fn signed_request_is_fresh_and_redacted() {
         let creds = Credentials::app_id("app", "the-app-key").user_id("u1");
-        let first = creds.sign_now();
-        let second = creds.sign_now();
+        let first = creds.sign(1_700_000_000);
+        let second = creds.sign(1_700_000_000);
         assert_ne!(first.nonce, second.nonce);
         assert!((32..=64).contains(&first.nonce.len()));
-        assert!(first.expire_time > unix_now());
+        assert_eq!(first.expire_time, 1_700_000_000 + 600);
         assert!(first.authorization.starts_with("HMAC-SHA256 signature="));
         assert!(!format!("{creds:?}").contains("the-app-key"));
     }

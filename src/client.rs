@@ -7,7 +7,8 @@ use std::time::Duration;
 use futures::FutureExt as _;
 use futures::future::BoxFuture;
 
-use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization, unix_now};
+use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization};
+use crate::clock::unix_seconds;
 use crate::error::{Error, TokenError};
 use crate::generated::{Client, Conference, builder, types};
 use crate::pipeline::Caller;
@@ -123,8 +124,14 @@ fn lifetime(candidates: &[Option<i64>]) -> Duration {
         .unwrap_or(DEFAULT_TOKEN_LIFETIME)
 }
 
-/// A token the service returned, valid for the shortest of the stated lifetimes (seconds).
-fn cached_token(operation: &'static str, value: Option<&Secret>, lifetimes: &[Option<i64>]) -> FetchResult {
+/// A token the service returned at `now`, valid for the shortest of the stated lifetimes
+/// (seconds).
+fn cached_token(
+    operation: &'static str,
+    value: Option<&Secret>,
+    lifetimes: &[Option<i64>],
+    now: std::time::Instant,
+) -> FetchResult {
     let invalid = |reason: &'static str| {
         let source = <serde_json::Error as serde::de::Error>::custom(reason);
         TokenError::new(
@@ -138,7 +145,7 @@ fn cached_token(operation: &'static str, value: Option<&Secret>, lifetimes: &[Op
     let value = value
         .filter(|t| !t.is_empty())
         .ok_or_else(|| invalid("no token in the response"))?;
-    Token::new(value.expose(), lifetime(lifetimes))
+    Token::new(value.expose(), lifetime(lifetimes), now)
         .map(Arc::new)
         .map_err(|_| invalid("the token is not a valid header value"))
 }
@@ -149,7 +156,7 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
             Some(Credentials::AppId(app)) => {
                 let operation = "create_app_id_token";
                 let config = |m: String| TokenError::new(operation, Error::Config(m));
-                let signed = app.sign_now();
+                let signed = app.sign(unix_seconds(&*client.inner.shared.clock));
                 let scoped = client.scoped(Scope {
                     authorization: Some(sensitive(&signed.authorization).map_err(config)?),
                     ..Scope::default()
@@ -189,11 +196,13 @@ fn fetch_access_token(client: Client) -> BoxFuture<'static, FetchResult> {
                 return Err(TokenError::new("create_token", error));
             }
         };
-        let expires_in = token.expire_time.map(|at| at - unix_now());
+        let clock = &*client.inner.shared.clock;
+        let expires_in = token.expire_time.map(|at| at - unix_seconds(clock));
         cached_token(
             operation,
             token.access_token.as_ref(),
             &[token.valid_period, expires_in],
+            clock.now(),
         )
     }
     .boxed()
@@ -209,11 +218,13 @@ fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> Bo
             .map_err(|e| TokenError::new("create_conf_token", e))?
             .into_inner();
         let info = response.data.unwrap_or_default();
-        let expires_in = info.expire_time.map(|at_ms| at_ms / 1000 - unix_now());
+        let clock = &*client.inner.shared.clock;
+        let expires_in = info.expire_time.map(|at_ms| at_ms / 1000 - unix_seconds(clock));
         cached_token(
             "create_conf_token",
             info.token.as_ref(),
             &[info.conf_token_expire_time.map(i64::from), expires_in],
+            clock.now(),
         )
     }
     .boxed()
@@ -241,7 +252,9 @@ impl Caller for Client {
         self.inner
             .shared
             .access_token
-            .get(|| fetch_access_token(self.scoped(Scope::default())))
+            .get(self.inner.shared.clock.now(), || {
+                fetch_access_token(self.scoped(Scope::default()))
+            })
             .boxed()
     }
 
@@ -255,7 +268,7 @@ impl Caller for Client {
                 };
                 fetch_conference_token(self.scoped(scope), session.clone())
             };
-            session.token.get(fetch).await
+            session.token.get(self.inner.shared.clock.now(), fetch).await
         }
         .boxed()
     }
@@ -263,11 +276,13 @@ impl Caller for Client {
     fn renewed_token(&self, operation: &'static str, body: &[u8]) -> Option<FetchResult> {
         // The answer is a TokenDTO: the token with its new lifetime.
         let token = serde_json::from_slice::<types::TokenDto>(body).ok()?;
-        let expires_in = token.expire_time.map(|at| at - unix_now());
+        let clock = &*self.inner.shared.clock;
+        let expires_in = token.expire_time.map(|at| at - unix_seconds(clock));
         Some(cached_token(
             operation,
             token.access_token.as_ref(),
             &[token.valid_period, expires_in],
+            clock.now(),
         ))
     }
 }

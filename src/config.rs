@@ -1,8 +1,10 @@
 //! Building a [`Client`]: endpoint, credentials, timeouts, TLS roots, retries.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::Credentials;
+use crate::clock::{Clock, SystemClock};
 use crate::error::Error;
 use crate::generated::Client;
 use crate::retry::RetryConfig;
@@ -58,6 +60,7 @@ pub struct ClientBuilder {
     validate_requests: bool,
     max_response_body: usize,
     download_timeout: Duration,
+    clock: Arc<dyn Clock>,
 }
 
 /// The default cap of a response body: far above any answer the API documents (a page of
@@ -78,9 +81,14 @@ impl Default for ClientBuilder {
             validate_requests: true,
             max_response_body: DEFAULT_MAX_RESPONSE_BODY,
             download_timeout: DEFAULT_DOWNLOAD_TIMEOUT,
+            clock: Arc::new(SystemClock),
         }
     }
 }
+
+/// How much later than the client's own attempt timeout the HTTP client's fires: the
+/// client's (on its clock) comes first, reqwest's is a backstop.
+const BACKSTOP_MARGIN: Duration = Duration::from_secs(1);
 
 /// The default time a file download may take, body included: a recording file is at most
 /// 1 GB (the service splits longer recordings).
@@ -128,9 +136,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Timeout of one attempt of a request, response body included (default 60 s).
+    /// Timeout of one attempt of a request, response body included (default 60 s), on the
+    /// client's [`clock`](Self::clock). The HTTP client's own timeout, a second later, is a
+    /// backstop.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// The clock token lifetimes, retry back-offs, the retry deadline and attempt timeouts
+    /// are read on (default [`SystemClock`]). The simulator's client builders share its
+    /// clock, so moving the simulator's time moves the client's.
+    pub fn clock(mut self, clock: impl Clock + 'static) -> Self {
+        self.clock = Arc::new(clock);
         self
     }
 
@@ -253,7 +271,7 @@ impl ClientBuilder {
             Some(client) => client,
             None => crate::tls::http_client_builder(&self.root_certificates)?
                 .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
+                .timeout(self.timeout + BACKSTOP_MARGIN)
                 .user_agent(self.user_agent)
                 // The service never redirects; a redirect would carry credentials elsewhere.
                 .redirect(reqwest::redirect::Policy::none())
@@ -269,6 +287,8 @@ impl ClientBuilder {
             max_response_body: self.max_response_body,
             download_timeout: self.download_timeout,
             may_follow_redirects,
+            attempt_timeout: self.timeout,
+            clock: self.clock,
         })
         .map_err(|e| Error::Config(format!("access token: {e}")))?;
         Ok(Client::new_with_client(&base, http, state))

@@ -38,8 +38,9 @@
 //!
 //! 1. values: `secret`, `lenient`, `operations` (the operation table generated from the spec),
 //!    `error`;
-//! 2. mechanisms: `auth` (credentials, App ID signature), `token` (single-flight token cache),
-//!    `retry` (attempts and backoff), `validate` (requests against the spec), `dispatch`
+//! 2. mechanisms: `clock` (the time everything reads and waits on), `auth` (credentials, App
+//!    ID signature), `token` (single-flight token cache), `retry` (attempts, backoff and
+//!    attempt timeouts), `validate` (requests against the spec), `dispatch`
 //!    (JSON values for `Client::call`), `tls`;
 //! 3. `state`: what every client handle carries;
 //! 4. `pipeline`: one call, phase by phase (build, validate, origin, scope, authorize, send
@@ -57,6 +58,7 @@
 
 mod auth;
 mod client;
+mod clock;
 mod config;
 mod dispatch;
 #[cfg(feature = "recordings")]
@@ -74,6 +76,7 @@ mod token;
 mod validate;
 
 pub use auth::{AppIdCredentials, Credentials};
+pub use clock::{Clock, OffsetClock, SystemClock};
 pub use config::{
     ClientBuilder, DEFAULT_DOWNLOAD_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars,
 };

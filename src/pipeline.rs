@@ -20,7 +20,6 @@
 //! beside the call.
 
 use std::sync::Arc;
-use std::time::Instant;
 
 use progenitor_client::ResponseValue;
 use reqwest::header::{HeaderName, HeaderValue};
@@ -29,9 +28,10 @@ use tracing::Instrument as _;
 
 use futures::future::BoxFuture;
 
+use crate::clock::Clock;
 use crate::error::{DispatchError, Error, ServiceError, chain, request_id_header, snippet};
 use crate::operations::{OperationMeta, Scheme, TokenEffect, operation, scheme};
-use crate::retry::{Sent, send_with_retries};
+use crate::retry::{Attempts, NoAnswer, Sent, within};
 use crate::state::{ClientState, ConferenceSession, sensitive};
 use crate::token::FetchResult;
 use crate::validate;
@@ -80,7 +80,8 @@ pub(crate) async fn invoke<C: Caller, T>(
     }
     check_scope(client, meta, &request)?;
     let span = call_span(meta, &request);
-    let answer = traced(span, attempt_until_answered(client, meta, &mut request)).await?;
+    let clock = &*client.state().shared.clock;
+    let answer = traced(span, clock, attempt_until_answered(client, meta, &mut request)).await?;
     decode(answer)
 }
 
@@ -95,12 +96,28 @@ async fn attempt_until_answered(
     loop {
         // Credentials go on the original (a renewal overwrites them); each attempt sends a copy.
         let used = authorize(client, meta, request).await?;
-        let Sent { last, earlier } = send_with_retries(client.http(), &shared.retry, meta, request).await;
+        let attempts = Attempts {
+            http: client.http(),
+            clock: &*shared.clock,
+            retry: &shared.retry,
+            timeout: shared.attempt_timeout,
+        };
+        let Sent {
+            last,
+            earlier,
+            last_deadline,
+        } = attempts.send(meta, request).await;
         let response = match last {
             Ok(response) => response,
-            Err(source) => {
+            Err(NoAnswer::Transport(source)) => {
                 return Err(Error::Dispatch(DispatchError::NoAnswer {
                     source,
+                    earlier_attempts: earlier,
+                }));
+            }
+            Err(NoAnswer::TimedOut(after)) => {
+                return Err(Error::Dispatch(DispatchError::TimedOut {
+                    after,
                     earlier_attempts: earlier,
                 }));
             }
@@ -117,7 +134,18 @@ async fn attempt_until_answered(
         if status.is_redirection() {
             return Err(redirected(&response));
         }
-        let (headers, body, _) = read_capped(response, shared.max_response_body).await?;
+        // Reading the body counts against the last attempt's timeout.
+        let read = within(
+            &*shared.clock,
+            last_deadline,
+            read_capped(response, shared.max_response_body),
+        );
+        let (headers, body, _) = read.await.map_err(|()| {
+            Error::Dispatch(DispatchError::TimedOut {
+                after: shared.attempt_timeout,
+                earlier_attempts: earlier.clone(),
+            })
+        })??;
         if status.as_u16() < 400 {
             let answer = Answer { status, headers, body };
             follow_token_effect(client, meta, &used, &answer);
@@ -159,14 +187,19 @@ fn call_span(meta: &'static OperationMeta, request: &reqwest::Request) -> tracin
 
 /// Runs `call` in `span`, recording its status, duration and request id when someone
 /// listens.
-async fn traced(span: tracing::Span, call: impl Future<Output = Result<Answer, Error>>) -> Result<Answer, Error> {
+async fn traced(
+    span: tracing::Span,
+    clock: &dyn Clock,
+    call: impl Future<Output = Result<Answer, Error>>,
+) -> Result<Answer, Error> {
     if span.is_disabled() {
         // Nobody listens: skip the timing and the request-id lookup.
         return call.await;
     }
-    let started = Instant::now();
+    let started = clock.now();
     let result = call.instrument(span.clone()).await;
-    span.record("duration_ms", started.elapsed().as_millis() as u64);
+    let duration = clock.now().saturating_duration_since(started);
+    span.record("duration_ms", duration.as_millis() as u64);
     let (status, request_id) = match &result {
         Ok(answer) => (Some(answer.status.as_u16()), request_id_header(&answer.headers)),
         Err(error) => (error.status(), error.request_id().map(str::to_owned)),

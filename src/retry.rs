@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng as _;
 
+use crate::clock::Clock;
 use crate::error::{AttemptFailure, is_tls_handshake_failure, request_id_header};
 use crate::operations::{OperationMeta, RetryClass};
 
@@ -76,33 +77,49 @@ impl RetryConfig {
     }
 }
 
+/// Why an attempt got no answer.
+#[derive(Debug)]
+pub(crate) enum NoAnswer {
+    /// The connection failed or broke (reqwest's own timeout included).
+    Transport(reqwest::Error),
+    /// No answer within the client's attempt timeout, on the client's clock.
+    TimedOut(Duration),
+}
+
+/// One attempt's outcome: an answer of any status, or none.
+pub(crate) type Outcome = Result<reqwest::Response, NoAnswer>;
+
 /// Whether an attempt's outcome may be repeated for an operation of this class.
-fn is_retryable(class: RetryClass, result: &reqwest::Result<reqwest::Response>) -> bool {
+fn is_retryable(class: RetryClass, result: &Outcome) -> bool {
     match result {
         Ok(response) => matches!(
             (response.status().as_u16(), class),
             (429, _) | (502..=504, RetryClass::Idempotent)
         ),
+        Err(NoAnswer::TimedOut(_)) => class == RetryClass::Idempotent,
         // A certificate the client does not trust stays untrusted.
-        Err(e) if is_tls_handshake_failure(e) => false,
+        Err(NoAnswer::Transport(e)) if is_tls_handshake_failure(e) => false,
         // The connection was never established: the request did not reach the service.
-        Err(e) if e.is_connect() => true,
-        Err(e) => class == RetryClass::Idempotent && (e.is_timeout() || e.is_request() || e.is_body()),
+        Err(NoAnswer::Transport(e)) if e.is_connect() => true,
+        Err(NoAnswer::Transport(e)) => {
+            class == RetryClass::Idempotent && (e.is_timeout() || e.is_request() || e.is_body())
+        }
     }
 }
 
-fn failure_of(result: reqwest::Result<reqwest::Response>) -> AttemptFailure {
+fn failure_of(result: Outcome) -> AttemptFailure {
     match result {
         Ok(response) => AttemptFailure::Status {
             status: response.status().as_u16(),
             request_id: request_id_header(response.headers()),
         },
-        Err(e) => AttemptFailure::Transport(Arc::new(e)),
+        Err(NoAnswer::Transport(e)) => AttemptFailure::Transport(Arc::new(e)),
+        Err(NoAnswer::TimedOut(after)) => AttemptFailure::TimedOut { after },
     }
 }
 
 /// `Retry-After` in seconds, or the window of an exhausted `X-APIG-Ratelimit-*` header.
-fn asked_delay(result: &reqwest::Result<reqwest::Response>) -> Option<Duration> {
+fn asked_delay(result: &Outcome) -> Option<Duration> {
     let headers = result.as_ref().ok()?.headers();
     if let Some(secs) = headers
         .get("retry-after")
@@ -142,39 +159,72 @@ fn ratelimit_window(value: &str) -> Option<Duration> {
 
 /// What the attempts of a call came to.
 pub(crate) struct Sent {
-    /// The last attempt's response (any status) or transport error.
-    pub(crate) last: reqwest::Result<reqwest::Response>,
+    /// The last attempt's response (any status), or why it got none.
+    pub(crate) last: Outcome,
     /// Why the earlier attempts failed, in order.
     pub(crate) earlier: Vec<AttemptFailure>,
+    /// When the last attempt's timeout runs out (reading its body counts against it too).
+    pub(crate) last_deadline: Instant,
 }
 
-/// Sends a copy of `request` (one per attempt; the original stays with the caller for a
-/// replay after a token renewal), repeating while the failure is retryable for this operation.
-pub(crate) async fn send_with_retries(
-    http: &reqwest::Client,
-    config: &RetryConfig,
-    meta: &OperationMeta,
-    request: &reqwest::Request,
-) -> Sent {
-    let started = Instant::now();
-    let mut earlier: Vec<AttemptFailure> = Vec::new();
-    loop {
-        let attempt = earlier.len() as u32 + 1;
-        let last = http
-            .execute(request.try_clone().expect("bodies are buffered JSON"))
-            .await;
-        if attempt >= config.max_attempts || !is_retryable(meta.retry, &last) {
-            return Sent { last, earlier };
+/// How one call is attempted: over which HTTP client, on which clock, with which limits.
+pub(crate) struct Attempts<'a> {
+    pub(crate) http: &'a reqwest::Client,
+    pub(crate) clock: &'a dyn Clock,
+    pub(crate) retry: &'a RetryConfig,
+    /// The time one attempt may take, on `clock`.
+    pub(crate) timeout: Duration,
+}
+
+impl Attempts<'_> {
+    /// Sends a copy of `request` (one per attempt; the original stays with the caller for a
+    /// replay after a token renewal), repeating while the failure is retryable for this
+    /// operation.
+    pub(crate) async fn send(&self, meta: &OperationMeta, request: &reqwest::Request) -> Sent {
+        let started = self.clock.now();
+        let mut earlier: Vec<AttemptFailure> = Vec::new();
+        loop {
+            let attempt = earlier.len() as u32 + 1;
+            // The deadline is fixed before sending: moving the clock during the attempt counts.
+            let deadline = self.clock.now() + self.timeout;
+            let copy = request.try_clone().expect("bodies are buffered JSON");
+            let last = within(self.clock, deadline, self.http.execute(copy))
+                .await
+                .map_err(|()| NoAnswer::TimedOut(self.timeout))
+                .and_then(|sent| sent.map_err(NoAnswer::Transport));
+            if attempt >= self.retry.max_attempts || !is_retryable(meta.retry, &last) {
+                return Sent {
+                    last,
+                    earlier,
+                    last_deadline: deadline,
+                };
+            }
+            let delay = self.retry.backoff(attempt - 1, asked_delay(&last));
+            let now = self.clock.now();
+            if now.saturating_duration_since(started) + delay > self.retry.deadline {
+                tracing::debug!(operation = meta.id, attempt, "not retrying: the deadline would pass");
+                return Sent {
+                    last,
+                    earlier,
+                    last_deadline: deadline,
+                };
+            }
+            let failure = failure_of(last);
+            tracing::debug!(operation = meta.id, attempt, reason = %failure, delay_ms = delay.as_millis() as u64, "retrying");
+            earlier.push(failure);
+            self.clock.sleep_until(now + delay).await;
         }
-        let delay = config.backoff(attempt - 1, asked_delay(&last));
-        if started.elapsed() + delay > config.deadline {
-            tracing::debug!(operation = meta.id, attempt, "not retrying: the deadline would pass");
-            return Sent { last, earlier };
-        }
-        let failure = failure_of(last);
-        tracing::debug!(operation = meta.id, attempt, reason = %failure, delay_ms = delay.as_millis() as u64, "retrying");
-        earlier.push(failure);
-        tokio::time::sleep(delay).await;
+    }
+}
+
+/// `work`'s output, or `Err(())` if `clock` reaches `deadline` first.
+pub(crate) async fn within<T>(clock: &dyn Clock, deadline: Instant, work: impl Future<Output = T>) -> Result<T, ()> {
+    let expiry = clock.sleep_until(deadline);
+    tokio::select! {
+        // The work first: an answer that is ready counts even at the deadline.
+        biased;
+        output = work => Ok(output),
+        () = expiry => Err(()),
     }
 }
 

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use reqwest::header::HeaderValue;
 
 use crate::auth::Credentials;
+use crate::clock::Clock;
 use crate::retry::RetryConfig;
 use crate::secret::Secret;
 use crate::token::TokenCache;
@@ -46,6 +47,10 @@ pub(crate) struct Shared {
     pub(crate) fixed_token: Option<HeaderValue>,
     pub(crate) validate: bool,
     pub(crate) retry: RetryConfig,
+    /// How long one attempt may wait for the answer's headers, on `clock`.
+    pub(crate) attempt_timeout: std::time::Duration,
+    /// The time every token lifetime, back-off, deadline and timeout is read on.
+    pub(crate) clock: Arc<dyn Clock>,
     pub(crate) access_token: TokenCache,
     pub(crate) conferences: Mutex<HashMap<String, Arc<ConferenceSession>>>,
 }
@@ -88,6 +93,8 @@ pub(crate) struct Settings {
     pub(crate) max_response_body: usize,
     pub(crate) download_timeout: std::time::Duration,
     pub(crate) may_follow_redirects: bool,
+    pub(crate) attempt_timeout: std::time::Duration,
+    pub(crate) clock: Arc<dyn Clock>,
 }
 
 impl ClientState {
@@ -100,6 +107,8 @@ impl ClientState {
             max_response_body,
             download_timeout,
             may_follow_redirects,
+            attempt_timeout,
+            clock,
         } = settings;
         let fixed_token = match &credentials {
             Some(Credentials::AccessToken(token)) => Some(sensitive(token.expose())?),
@@ -115,6 +124,8 @@ impl ClientState {
                 fixed_token,
                 validate,
                 retry,
+                attempt_timeout,
+                clock,
                 access_token: TokenCache::default(),
                 conferences: Mutex::new(HashMap::new()),
             }),

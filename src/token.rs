@@ -19,20 +19,20 @@ pub(crate) struct Token {
 }
 
 impl Token {
-    /// A token valid for `lifetime` from now; renewed a margin before it expires
+    /// A token valid for `lifetime` from `now`; renewed a margin before it expires
     /// (a tenth of its lifetime, at most five minutes).
-    pub(crate) fn new(value: &str, lifetime: Duration) -> Result<Self, String> {
+    pub(crate) fn new(value: &str, lifetime: Duration, now: Instant) -> Result<Self, String> {
         let mut value = HeaderValue::from_str(value).map_err(|_| "the token is not a valid header value".to_owned())?;
         value.set_sensitive(true);
         let margin = (lifetime / 10).min(Duration::from_secs(300));
         Ok(Token {
             value,
-            renew_at: Instant::now() + lifetime.saturating_sub(margin),
+            renew_at: now + lifetime.saturating_sub(margin),
         })
     }
 
-    fn is_fresh(&self) -> bool {
-        Instant::now() < self.renew_at
+    fn is_fresh(&self, now: Instant) -> bool {
+        now < self.renew_at
     }
 }
 
@@ -60,11 +60,16 @@ impl std::fmt::Debug for TokenCache {
 }
 
 impl TokenCache {
-    /// The current token, or the result of the one fetch every waiting caller shares.
-    pub(crate) async fn get(&self, fetch: impl FnOnce() -> BoxFuture<'static, FetchResult>) -> FetchResult {
+    /// The current token if it is fresh at `now`, or the result of the one fetch every waiting
+    /// caller shares.
+    pub(crate) async fn get(
+        &self,
+        now: Instant,
+        fetch: impl FnOnce() -> BoxFuture<'static, FetchResult>,
+    ) -> FetchResult {
         let (generation, in_flight) = {
             let mut state = self.state.lock().expect("token cache lock");
-            if let Some(token) = state.current.as_ref().filter(|t| t.is_fresh()) {
+            if let Some(token) = state.current.as_ref().filter(|t| t.is_fresh(now)) {
                 return Ok(token.clone());
             }
             match &state.in_flight {
@@ -117,12 +122,17 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn fetcher(calls: Arc<AtomicUsize>, lifetime: Duration) -> impl FnOnce() -> BoxFuture<'static, FetchResult> {
+    /// Fetches `token-<n>`, issued at `issued`; slow enough for callers to pile up on it.
+    fn fetcher(
+        calls: Arc<AtomicUsize>,
+        lifetime: Duration,
+        issued: Instant,
+    ) -> impl FnOnce() -> BoxFuture<'static, FetchResult> {
         move || {
             async move {
                 let n = calls.fetch_add(1, Ordering::SeqCst);
                 tokio::time::sleep(Duration::from_millis(20)).await;
-                Ok(Arc::new(Token::new(&format!("token-{n}"), lifetime).unwrap()))
+                Ok(Arc::new(Token::new(&format!("token-{n}"), lifetime, issued).unwrap()))
             }
             .boxed()
         }
@@ -135,7 +145,13 @@ mod tests {
         let tasks: Vec<_> = (0..200)
             .map(|_| {
                 let (cache, calls) = (cache.clone(), calls.clone());
-                tokio::spawn(async move { cache.get(fetcher(calls, Duration::from_secs(60))).await.unwrap() })
+                let now = Instant::now();
+                tokio::spawn(async move {
+                    cache
+                        .get(now, fetcher(calls, Duration::from_secs(60), now))
+                        .await
+                        .unwrap()
+                })
             })
             .collect();
         for task in tasks {
@@ -147,21 +163,22 @@ mod tests {
     #[tokio::test]
     async fn invalidation_of_the_current_token_causes_one_renewal() {
         let cache = TokenCache::default();
+        let now = Instant::now();
         let calls = Arc::new(AtomicUsize::new(0));
         let first = cache
-            .get(fetcher(calls.clone(), Duration::from_secs(60)))
+            .get(now, fetcher(calls.clone(), Duration::from_secs(60), now))
             .await
             .unwrap();
         cache.invalidate(&first.value);
         let second = cache
-            .get(fetcher(calls.clone(), Duration::from_secs(60)))
+            .get(now, fetcher(calls.clone(), Duration::from_secs(60), now))
             .await
             .unwrap();
         assert_eq!(second.value, "token-1");
         // A late rejection of the old token does not throw away the new one.
         cache.invalidate(&first.value);
         let third = cache
-            .get(fetcher(calls.clone(), Duration::from_secs(60)))
+            .get(now, fetcher(calls.clone(), Duration::from_secs(60), now))
             .await
             .unwrap();
         assert_eq!(third.value, "token-1");
@@ -174,11 +191,24 @@ mod tests {
         let calls = Arc::new(AtomicUsize::new(0));
         // Lifetime 2 s: renewal is due after 1.8 s, not at expiry.
         let lifetime = Duration::from_secs(2);
-        cache.get(fetcher(calls.clone(), lifetime)).await.unwrap();
-        cache.get(fetcher(calls.clone(), lifetime)).await.unwrap();
-        assert_eq!(calls.load(Ordering::SeqCst), 1);
-        tokio::time::sleep(Duration::from_millis(1850)).await;
-        let renewed = cache.get(fetcher(calls.clone(), lifetime)).await.unwrap();
+        let issued = Instant::now();
+        let at = |millis| issued + Duration::from_millis(millis);
+        cache
+            .get(issued, fetcher(calls.clone(), lifetime, issued))
+            .await
+            .unwrap();
+        let kept = cache
+            .get(at(1790), fetcher(calls.clone(), lifetime, at(1790)))
+            .await
+            .unwrap();
+        assert_eq!(
+            (kept.value.to_str().unwrap(), calls.load(Ordering::SeqCst)),
+            ("token-0", 1)
+        );
+        let renewed = cache
+            .get(at(1810), fetcher(calls.clone(), lifetime, at(1810)))
+            .await
+            .unwrap();
         assert_eq!(renewed.value, "token-1");
     }
 }

@@ -79,14 +79,18 @@ async fn a_thousand_concurrent_calls_on_a_cold_token_authenticate_once() {
 #[tokio::test]
 async fn token_is_renewed_before_it_expires() {
     let sim = Simulator::builder()
-        .access_token_validity(Duration::from_secs(3))
+        .access_token_validity(Duration::from_secs(3600))
         .start()
         .await
         .unwrap();
     let client = sim.client_builder().build().unwrap();
     client.search_meetings().send().await.unwrap();
-    // Renewal is due a tenth of the lifetime before expiry (at the latest 2.7 s in).
-    tokio::time::sleep(Duration::from_millis(2800)).await;
+    // Renewal is due a tenth of the lifetime (at most five minutes) before expiry: 55 minutes
+    // in, on the clock the client shares with the simulator.
+    sim.advance(Duration::from_secs(54 * 60));
+    client.search_meetings().send().await.unwrap();
+    assert_eq!(sim.count(AUTH), 1, "not due yet");
+    sim.advance(Duration::from_secs(2 * 60));
     client.search_meetings().send().await.unwrap();
     assert_eq!(sim.count(AUTH), 2);
     assert!(
@@ -262,7 +266,7 @@ async fn control_token_is_obtained_cached_and_renewed() {
 #[tokio::test]
 async fn control_token_is_renewed_before_it_expires() {
     let sim = Simulator::builder()
-        .conference_token_validity(Duration::from_secs(3))
+        .conference_token_validity(Duration::from_secs(600))
         .start()
         .await
         .unwrap();
@@ -276,7 +280,8 @@ async fn control_token_is_renewed_before_it_expires() {
         .send()
         .await
         .unwrap();
-    tokio::time::sleep(Duration::from_millis(2800)).await;
+    // Renewal is due a tenth of the lifetime before expiry (9 minutes in).
+    sim.advance(Duration::from_secs(9 * 60 + 10));
     control
         .delete_attendees()
         .conference_id(&id)

@@ -121,7 +121,7 @@ async fn a_renewed_token_is_kept_past_its_first_lifetime() {
         sim.issued_tokens().first().cloned()
     );
     // Past the first lifetime (renewal was due after 1.8 s) the client still uses it.
-    tokio::time::sleep(Duration::from_millis(2100)).await;
+    sim.advance(Duration::from_millis(2100));
     any_call(&client).await;
     assert_eq!(sim.count("create_app_id_token"), 1);
     assert_eq!(rejections(&sim), 0);

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::{ErrorKind, chain};
 
@@ -15,6 +16,15 @@ pub enum DispatchError {
     NoAnswer {
         /// The last attempt's failure.
         source: reqwest::Error,
+        /// Why the earlier attempts failed, when the call was retried (empty otherwise).
+        earlier_attempts: Vec<AttemptFailure>,
+    },
+    /// No answer within the client's attempt timeout (`ClientBuilder::timeout`, on the
+    /// client's clock), on the only attempt or on the last of the retried ones.
+    #[error("{}", timed_out(*.after, .earlier_attempts))]
+    TimedOut {
+        /// The attempt timeout.
+        after: Duration,
         /// Why the earlier attempts failed, when the call was retried (empty otherwise).
         earlier_attempts: Vec<AttemptFailure>,
     },
@@ -47,6 +57,7 @@ impl DispatchError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             DispatchError::NoAnswer { source, .. } => transport_kind(source),
+            DispatchError::TimedOut { .. } => ErrorKind::Timeout,
             DispatchError::Redirected { .. } => ErrorKind::Redirected,
             DispatchError::ResponseTooLarge { .. } => ErrorKind::ResponseTooLarge,
         }
@@ -55,7 +66,9 @@ impl DispatchError {
     /// Attempts made (more than one when the call was retried).
     pub fn attempts(&self) -> u32 {
         match self {
-            DispatchError::NoAnswer { earlier_attempts, .. } => earlier_attempts.len() as u32 + 1,
+            DispatchError::NoAnswer { earlier_attempts, .. } | DispatchError::TimedOut { earlier_attempts, .. } => {
+                earlier_attempts.len() as u32 + 1
+            }
             _ => 1,
         }
     }
@@ -77,7 +90,15 @@ fn transport_kind(error: &reqwest::Error) -> ErrorKind {
 
 /// `timed out: ...`, or `3 attempts failed: HTTP 503; HTTP 503; timed out: ...`.
 fn no_answer(last: &reqwest::Error, earlier: &[AttemptFailure]) -> String {
-    let last = describe_transport(last);
+    after_earlier(describe_transport(last), earlier)
+}
+
+/// `timed out after 2s`, or `3 attempts failed: HTTP 503; HTTP 503; timed out after 2s`.
+fn timed_out(after: Duration, earlier: &[AttemptFailure]) -> String {
+    after_earlier(AttemptFailure::TimedOut { after }.to_string(), earlier)
+}
+
+fn after_earlier(last: String, earlier: &[AttemptFailure]) -> String {
     if earlier.is_empty() {
         return last;
     }
@@ -108,6 +129,11 @@ pub enum AttemptFailure {
     },
     /// No answer: the connection failed, timed out or broke.
     Transport(Arc<reqwest::Error>),
+    /// No answer within the client's attempt timeout.
+    TimedOut {
+        /// The attempt timeout.
+        after: Duration,
+    },
 }
 
 impl AttemptFailure {
@@ -115,13 +141,14 @@ impl AttemptFailure {
     pub fn transport_error(&self) -> Option<&reqwest::Error> {
         match self {
             AttemptFailure::Transport(e) => Some(e),
-            AttemptFailure::Status { .. } => None,
+            AttemptFailure::Status { .. } | AttemptFailure::TimedOut { .. } => None,
         }
     }
 
     /// Whether the attempt timed out.
     pub fn is_timeout(&self) -> bool {
-        self.transport_error().is_some_and(reqwest::Error::is_timeout)
+        matches!(self, AttemptFailure::TimedOut { .. })
+            || self.transport_error().is_some_and(reqwest::Error::is_timeout)
     }
 
     /// Whether the connection could not be established (refused, unreachable, TLS).
@@ -135,6 +162,7 @@ impl fmt::Display for AttemptFailure {
         match self {
             AttemptFailure::Status { status, .. } => write!(f, "HTTP {status}"),
             AttemptFailure::Transport(e) => f.write_str(&describe_transport(e)),
+            AttemptFailure::TimedOut { after } => write!(f, "timed out after {after:?}"),
         }
     }
 }

@@ -226,8 +226,10 @@ impl SimulatorBuilder {
         let addr = listener.local_addr()?;
         let scheme = if self.tls { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}");
+        let service = service::Service::new(&self, base_url.clone());
         let shared = Arc::new(Shared {
-            service: Mutex::new(service::Service::new(&self, base_url.clone())),
+            clock: service.clock.shared(),
+            service: Mutex::new(service),
             faults: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
         });
@@ -285,6 +287,8 @@ fn server_tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConf
 }
 
 struct Shared {
+    /// The service's clock (shared with it and with the clients of `client_builder`).
+    clock: crate::clock::OffsetClock,
     service: Mutex<service::Service>,
     faults: Mutex<HashMap<String, VecDeque<Fault>>>,
     log: Mutex<Vec<LoggedRequest>>,
@@ -340,10 +344,12 @@ impl Simulator {
         &self.app_id
     }
 
-    /// A client builder pointed at this simulator, trusting its certificate and using its
-    /// App ID credentials (as the enterprise's default administrator).
+    /// A client builder pointed at this simulator, trusting its certificate, using its App ID
+    /// credentials (as the enterprise's default administrator) and sharing its clock
+    /// ([`advance`](Self::advance)).
     pub fn client_builder(&self) -> ClientBuilder {
         let mut builder = crate::generated::Client::builder()
+            .clock(self.shared.clock.clone())
             .endpoint(self.base_url.clone())
             .credentials(Credentials::app_id(self.app_id.clone(), self.app_key.clone()));
         if let Some(pem) = &self.ca_pem {
@@ -429,8 +435,10 @@ impl Simulator {
     }
 
     /// Moves the simulator's clock forward: meetings whose end time passes end (they go to
-    /// history, with their recording when recorded), and tokens whose lifetime passes expire.
-    /// Only the simulator's time moves: the client's own clock does not.
+    /// history, with their recording when recorded), tokens whose lifetime passes expire, and
+    /// injected delays whose end passes finish. The clients of
+    /// [`client_builder`](Self::client_builder) share the clock: their cached tokens age,
+    /// and their back-offs and attempt timeouts run out, by the same amount.
     pub fn advance(&self, by: Duration) {
         self.shared.service.lock().expect("service lock").advance(by);
     }
@@ -550,7 +558,9 @@ async fn dispatch(
             Some(r)
         }
         Some(Fault::Delay(delay)) => {
-            tokio::time::sleep(delay).await;
+            // On the simulator's clock: a test can let the delay pass with `advance`.
+            let clock: &dyn crate::Clock = &shared.clock;
+            clock.sleep_until(clock.now() + delay).await;
             None
         }
         Some(Fault::DropConnection) => {
