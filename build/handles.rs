@@ -8,29 +8,29 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::{operations_of, rust_name};
+use super::renames::rust_name;
+use super::spec_model::Spec;
 
 /// Security schemes only a conference handle can provide.
 const CONFERENCE_SCHEMES: &[&str] = &["conferenceToken", "hostPassword"];
 
 /// The operation ids whose `security` names a conference scheme.
-pub(crate) fn conference_operations(raw: &Value) -> BTreeSet<String> {
-    operations_of(raw)
-        .filter(|(_, _, op)| {
-            op.get("security")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_object)
-                .any(|requirement| requirement.keys().any(|k| CONFERENCE_SCHEMES.contains(&k.as_str())))
+pub fn conference_operations(raw: &Value) -> BTreeSet<String> {
+    Spec::new(raw)
+        .operations()
+        .filter(|op| {
+            op.security()
+                .unwrap_or_default()
+                .iter()
+                .any(|name| CONFERENCE_SCHEMES.contains(name))
         })
-        .filter_map(|(_, _, op)| op.get("operationId").and_then(Value::as_str).map(str::to_owned))
+        .filter_map(|op| op.id().map(str::to_owned))
         .collect()
 }
 
 /// Moves the methods of `conference` operations from `impl Client` to `impl Conference`
 /// (declared here), and makes every builder's `new` crate-private.
-pub(crate) fn split_handles(file: &mut syn::File, conference: &BTreeSet<String>) -> Result<(), String> {
+pub fn split_handles(file: &mut syn::File, conference: &BTreeSet<String>) -> Result<(), String> {
     let methods: BTreeSet<String> = conference.iter().map(|id| rust_name(id)).collect();
     let mut moved = Vec::new();
     for item in &mut file.items {
@@ -182,4 +182,64 @@ fn operations_of_file(file: &syn::File) -> usize {
         .map_or(0, |(_, items)| {
             items.iter().filter(|i| matches!(i, syn::Item::Struct(_))).count()
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+    use serde_json::json;
+
+    #[test]
+    fn control_methods_move_to_the_conference_handle() {
+        let raw = json!({"paths": {
+            "/lock": {"put": {"operationId": "lock_meeting", "security": [{"conferenceToken": []}]}},
+            "/token": {"get": {"operationId": "create_conf_token", "security": [{"hostPassword": []}]}},
+            "/list": {"get": {"operationId": "search_meetings", "security": [{"accessToken": []}]}}
+        }});
+        let conference = conference_operations(&raw);
+        assert_eq!(
+            conference,
+            BTreeSet::from(["create_conf_token".to_owned(), "lock_meeting".to_owned()])
+        );
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                /// ```ignore
+                /// let response = client.lock_meeting()
+                /// ```
+                pub fn lock_meeting(&self) -> builder::LockMeeting<'_> { builder::LockMeeting::new(self) }
+                pub fn create_conf_token(&self) -> builder::CreateConfToken<'_> { builder::CreateConfToken::new(self) }
+                pub fn search_meetings(&self) -> builder::SearchMeetings<'_> { builder::SearchMeetings::new(self) }
+            }
+            pub mod builder {
+                pub struct LockMeeting<'a> { client: &'a super::Client }
+                impl<'a> LockMeeting<'a> { pub fn new(client: &'a super::Client) -> Self { Self { client } } }
+                pub struct CreateConfToken<'a> { client: &'a super::Client }
+                impl<'a> CreateConfToken<'a> { pub fn new(client: &'a super::Client) -> Self { Self { client } } }
+                pub struct SearchMeetings<'a> { client: &'a super::Client }
+                impl<'a> SearchMeetings<'a> { pub fn new(client: &'a super::Client) -> Self { Self { client } } }
+            }
+        };
+        split_handles(&mut file, &conference).unwrap();
+        let code = file.to_token_stream().to_string();
+        let client = code.split("pub mod builder").next().unwrap();
+        assert!(
+            client.contains("fn search_meetings") && !client.contains("fn lock_meeting ("),
+            "{client}"
+        );
+        assert!(code.contains("impl Conference {"), "{code}");
+        assert!(
+            code.contains("builder :: LockMeeting :: new (& self . client)"),
+            "{code}"
+        );
+        assert!(code.contains("let response = conference.lock_meeting()"), "{code}");
+        assert_eq!(code.matches("pub (crate) fn new").count(), 3, "{code}");
+    }
+
+    #[test]
+    fn a_control_method_progenitor_did_not_generate_fails_the_build() {
+        let mut file: syn::File = syn::parse_quote! { impl Client {} pub mod builder {} };
+        let error = split_handles(&mut file, &BTreeSet::from(["lock_meeting".to_owned()])).unwrap_err();
+        assert!(error.contains("found 0 of the 1 meeting-control methods"), "{error}");
+    }
 }

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use super::{operations_of, resolve, result_ok_type, rust_field, spec_names};
+use super::renames::rust_field;
+use super::spec_model::Spec;
+use super::syntax::result_ok_type;
 
 /// Reshapes every builder's `send()` of `file`; `operations` is how many the spec has.
-pub(crate) fn reshape_sends(file: &mut syn::File, raw: &Value, operations: usize) -> Result<(), String> {
+pub fn reshape_sends(file: &mut syn::File, raw: &Value, operations: usize) -> Result<(), String> {
     let mut reshape = ReshapeSends {
         fields: parameter_fields(raw)?,
         sends: 0,
@@ -32,12 +34,10 @@ pub(crate) fn reshape_sends(file: &mut syn::File, raw: &Value, operations: usize
 /// The Rust field name of each property of the spec, to its name in the API (when only one
 /// name of the spec gives that field).
 fn json_names(raw: &Value) -> BTreeMap<String, String> {
-    let mut names = Vec::new();
-    spec_names(raw, &mut names);
     let mut out: BTreeMap<String, Option<String>> = BTreeMap::new();
-    for name in names {
-        let entry = out.entry(rust_field(&name)).or_insert_with(|| Some(name.clone()));
-        if entry.as_deref() != Some(name.as_str()) {
+    for name in Spec::new(raw).names() {
+        let entry = out.entry(rust_field(name)).or_insert_with(|| Some(name.to_owned()));
+        if entry.as_deref() != Some(name) {
             *entry = None;
         }
     }
@@ -50,12 +50,12 @@ fn json_names(raw: &Value) -> BTreeMap<String, String> {
 /// body builders `no value supplied for media_types` -> ``mediaTypes` is required but was not
 /// set` (and a body given as a builder keeps that message alone). A message of another
 /// wording is left as progenitor wrote it.
-pub(crate) struct Reword {
+pub struct Reword {
     json_names: BTreeMap<String, String>,
 }
 
 impl Reword {
-    pub(crate) fn new(raw: &Value) -> Self {
+    pub fn new(raw: &Value) -> Self {
         Reword {
             json_names: json_names(raw),
         }
@@ -63,7 +63,7 @@ impl Reword {
 
     /// The reworded text of a string literal, if it is one of progenitor's messages (they
     /// are also inside `format!`, so this runs on tokens, before the code is parsed).
-    pub(crate) fn literal(&self, text: &str) -> Option<String> {
+    pub fn literal(&self, text: &str) -> Option<String> {
         if text.ends_with(" was not initialized") {
             Some("is required but was not set".to_owned())
         } else if text.starts_with("conversion to ") && text.ends_with(" failed: {}") {
@@ -95,13 +95,11 @@ impl Reword {
 fn parameter_fields(raw: &Value) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
     use heck::ToUpperCamelCase;
     let mut out = BTreeMap::new();
-    for (_, _, op) in operations_of(raw) {
-        let id = op.get("operationId").and_then(Value::as_str).unwrap_or_default();
+    for op in Spec::new(raw).operations() {
+        let id = op.id().unwrap_or_default();
         let mut fields = BTreeMap::from([("body".to_owned(), "body".to_owned())]);
-        for parameter in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
-            let parameter = resolve(raw, parameter)?;
-            let name = parameter.get("name").and_then(Value::as_str).unwrap_or_default();
-            let place = parameter.get("in").and_then(Value::as_str).unwrap_or_default();
+        for parameter in op.parameters()? {
+            let (name, place) = (parameter.name, parameter.location);
             fields.insert(rust_field(name), format!("{place} parameter `{name}`"));
         }
         out.insert(id.to_upper_camel_case(), fields);
@@ -119,8 +117,7 @@ fn parameter_fields(raw: &Value) -> Result<BTreeMap<String, BTreeMap<String, Str
 /// progenitor's hook calls and its error-status arms are dropped: the pipeline does that.
 /// Anything of another shape fails the build with what was found. `Client::new` and
 /// `new_with_client` become crate-private: a client is made by `ClientBuilder`, which checks
-/// the endpoint; so do the builders' `new`, so an operation is reached only through its
-/// handle's method.
+/// the endpoint (the builders' `new` are made crate-private by `handles.rs`).
 struct ReshapeSends {
     fields: BTreeMap<String, BTreeMap<String, String>>,
     sends: usize,
@@ -293,6 +290,108 @@ impl VisitMut for TypedTries<'_> {
             call.args = syn::parse_quote! { |reason| crate::Error::invalid_input(#field, reason) };
         } else if !text.contains("crate :: Error :: invalid_input") {
             self.problem.get_or_insert(format!("an unexpected `?` on `{text}`"));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+    use serde_json::json;
+
+    fn spec() -> Value {
+        json!({
+            "paths": {"/x": {"delete": {"operationId": "cancel_meeting", "parameters": [
+                {"name": "conferenceID", "in": "query", "schema": {"type": "string"}},
+                {"name": "X-Site-Id", "in": "header", "schema": {"type": "string"}}
+            ]}}},
+            "components": {"schemas": {"Body": {"properties": {"mediaTypes": {}}}}}
+        })
+    }
+
+    /// A builder's `send()` in the shape progenitor 0.15.1 generates, with `last_arm` after
+    /// the success and error arms.
+    fn generated_send(last_arm: proc_macro2::TokenStream) -> syn::ImplItemFn {
+        syn::parse_quote! {
+            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                let Self { client, conference_id } = self;
+                let conference_id = conference_id.map_err(Error::InvalidRequest)?;
+                let url = format!("{}/x", client.baseurl);
+                let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                header_map.append("X-Site-Id", site.to_string().try_into()?);
+                header_map.append("api-version", client.api_version().try_into()?);
+                let mut request = client.client.delete(url).headers(header_map).build()?;
+                let info = OperationInfo { operation_id: "cancel_meeting" };
+                let response = client.exec(request, &info).await?;
+                match response.status().as_u16() {
+                    200u16 => Ok(ResponseValue::empty(response)),
+                    400u16..=499u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
+                    #last_arm
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_send_becomes_into_request_and_a_pipeline_call() {
+        let fields = parameter_fields(&spec()).unwrap();
+        let reshaped = reshape_send(
+            fields.get("CancelMeeting"),
+            &generated_send(quote::quote!(_ => Err(Error::UnexpectedResponse(response)),)),
+        )
+        .unwrap();
+        let [into_request, send] = reshaped.as_slice() else {
+            panic!("two methods")
+        };
+        let into_request = into_request.to_token_stream().to_string();
+        assert!(
+            into_request.contains(r#"crate :: Error :: invalid_input ("query parameter `conferenceID`" , reason)"#),
+            "{into_request}"
+        );
+        assert!(
+            into_request.contains(
+                r#"crate :: Error :: invalid_input ("header parameter `X-Site-Id`" , "is not a valid header value")"#
+            ),
+            "{into_request}"
+        );
+        assert!(
+            into_request.contains("map_err (crate :: pipeline :: unbuildable)"),
+            "{into_request}"
+        );
+        assert!(!into_request.contains("api-version"), "{into_request}");
+        let send = send.to_token_stream().to_string();
+        assert!(send.contains(r#"crate :: pipeline :: invoke ("cancel_meeting" , self . into_request () , crate :: pipeline :: decode_empty)"#), "{send}");
+    }
+
+    #[test]
+    fn an_answer_the_pipeline_does_not_decode_fails_the_build() {
+        let fields = parameter_fields(&spec()).unwrap();
+        let send = generated_send(quote::quote!(201u16 => Ok(ResponseValue::empty(response)),));
+        let error = |fields| reshape_send(fields, &send).map(|_| ()).unwrap_err();
+        let unknown_arm = error(fields.get("CancelMeeting"));
+        assert!(unknown_arm.contains("an answer arm `201u16"), "{unknown_arm}");
+        assert!(error(None).contains("no operation of the spec"));
+    }
+
+    #[test]
+    fn progenitor_messages_are_reworded() {
+        let reword = Reword::new(&spec());
+        let cases = [
+            ("conference_id was not initialized", Some("is required but was not set")),
+            (
+                "conversion to `i32` for type_ failed",
+                Some("cannot be converted to `i32`"),
+            ),
+            ("conversion to `Body` for body failed: {}", Some("{}")),
+            (
+                "no value supplied for media_types",
+                Some("`mediaTypes` is required but was not set"),
+            ),
+            ("anything else", None),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(reword.literal(text).as_deref(), expected, "{text}");
         }
     }
 }

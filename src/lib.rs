@@ -37,7 +37,7 @@
 //! Each module uses only modules of lower layers (checked by `scripts/module-layers.py`):
 //!
 //! 1. values: `secret`, `lenient`, `operations` (the operation table generated from the spec),
-//!    `error`;
+//!    `spec_model` (the spec read one way, shared with build.rs), `error`;
 //! 2. mechanisms: `clock` (the time everything reads and waits on), `auth` (credentials, App
 //!    ID signature), `token` (single-flight token cache), `retry` (attempts, backoff and
 //!    attempt timeouts), `validate` (requests against the spec), `dispatch`
@@ -70,6 +70,8 @@ pub mod operations;
 mod pipeline;
 mod retry;
 mod secret;
+#[doc(hidden)]
+pub mod spec_model;
 mod state;
 mod tls;
 mod token;

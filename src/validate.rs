@@ -12,6 +12,7 @@ use jsonschema::{Draft, Validator};
 use serde_json::{Value, json};
 
 use crate::operations::OperationMeta;
+use crate::spec_model::Spec;
 
 /// The spec, as build.rs read it.
 pub(crate) static SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
@@ -69,17 +70,6 @@ fn checks_of(op: &OperationMeta) -> Option<&'static OperationChecks> {
     slot.get_or_init(|| compile(spec(), op)).as_ref()
 }
 
-/// Resolves a local `$ref` (`#/components/...`).
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(
-            spec,
-            spec.pointer(reference.trim_start_matches('#')).unwrap_or(&Value::Null),
-        ),
-        None => value,
-    }
-}
-
 fn validator(spec: &Value, schema: &Value) -> Validator {
     // The schema is evaluated inside a document that holds the spec's components, so
     // `$ref: '#/components/schemas/X'` resolves.
@@ -95,44 +85,31 @@ fn validator(spec: &Value, schema: &Value) -> Validator {
 }
 
 fn compile(spec: &Value, meta: &OperationMeta) -> Option<OperationChecks> {
-    let op = spec
-        .get("paths")?
-        .get(meta.path)?
-        .get(meta.method.to_ascii_lowercase())?;
+    let op = Spec::new(spec).operation_at(meta.path, meta.method)?;
     let params = op
-        .get("parameters")
-        .and_then(Value::as_array)
+        .parameters()
+        .ok()?
         .into_iter()
-        .flatten()
         .filter_map(|p| {
-            let p = resolve(spec, p);
-            let location = match p.get("in")?.as_str()? {
+            let location = match p.location {
                 "path" => Location::Path,
                 "query" => Location::Query,
                 "header" => Location::Header,
                 _ => return None,
             };
-            let schema = p.get("schema")?;
             Some(ParamCheck {
-                name: p.get("name")?.as_str()?.to_owned(),
+                name: p.name.to_owned(),
                 location,
-                required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
-                kind: resolve(spec, schema)
-                    .get("type")
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                validator: validator(spec, schema),
+                required: p.required,
+                kind: Some(p.kind().to_owned()).filter(|kind| !kind.is_empty()),
+                validator: validator(spec, p.written_schema),
             })
         })
         .collect();
-    let body = op
-        .pointer("/requestBody")
-        .map(|b| resolve(spec, b))
-        .and_then(|b| b.pointer("/content/application~1json/schema"))
-        .map(|schema| BodyCheck {
-            validator: validator(spec, schema),
-            schema: schema.clone(),
-        });
+    let body = op.request_body().ok()?.and_then(|b| b.schema).map(|schema| BodyCheck {
+        validator: validator(spec, schema),
+        schema: schema.clone(),
+    });
     Some(OperationChecks { params, body })
 }
 

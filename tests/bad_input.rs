@@ -73,11 +73,12 @@ fn baseline(operation: &str) -> (Map<String, Value>, Option<Value>) {
     let spec = spec();
     let op = common::operation_spec(operation);
     let mut params = common::example_params(operation);
-    for parameter in op["parameters"].as_array().into_iter().flatten() {
-        let (parameter, _) = resolve(spec, parameter);
-        let name = parameter["name"].as_str().unwrap();
-        if !params.contains_key(name) {
-            params.insert(name.to_owned(), valid_value(spec, &parameter["schema"], None));
+    for parameter in common::spec_operation(operation).parameters().unwrap() {
+        if !params.contains_key(parameter.name) {
+            params.insert(
+                parameter.name.to_owned(),
+                valid_value(spec, parameter.written_schema, None),
+            );
         }
     }
     let body = common::example_body(operation).map(|example| {
@@ -147,14 +148,10 @@ fn spec() -> &'static Value {
     common::spec()
 }
 
+/// `value` resolved, with the pointer of the component it was reached through.
 fn resolve<'a>(spec: &'a Value, value: &'a Value) -> (&'a Value, Option<String>) {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(r) => {
-            let pointer = r.trim_start_matches('#').to_owned();
-            (spec.pointer(&pointer).unwrap(), Some(pointer))
-        }
-        None => (value, None),
-    }
+    let (resolved, pointer) = huaweicloud_meeting::spec_model::Spec::new(spec).follow(value).unwrap();
+    (resolved, pointer.map(str::to_owned))
 }
 
 /// Maps each schema location under a request body to the JSON pointer of its instance.
@@ -236,17 +233,15 @@ fn cases() -> Vec<Case> {
     cases
 }
 
+/// Each operation with the JSON pointer of its object in the spec.
 fn operations_of(spec: &Value) -> Vec<(String, Value)> {
-    let mut ops = Vec::new();
-    for (path, item) in spec["paths"].as_object().unwrap() {
-        for (method, op) in item.as_object().unwrap() {
-            ops.push((
-                format!("/paths/{}/{method}", path.replace('~', "~0").replace('/', "~1")),
-                op.clone(),
-            ));
-        }
-    }
-    ops
+    huaweicloud_meeting::spec_model::Spec::new(spec)
+        .operations()
+        .map(|op| {
+            let path = op.path.replace('~', "~0").replace('/', "~1");
+            (format!("/paths/{path}/{}", op.method), op.raw.clone())
+        })
+        .collect()
 }
 
 fn case_for(spec: &Value, location: &str, keyword: &str) -> Vec<Case> {

@@ -3,56 +3,51 @@
 
 use serde_json::Value;
 
+use crate::spec_model::{Operation, Spec};
+
 /// The spec's examples, read from the spec the crate was generated from.
 pub(super) struct SpecExamples {
-    spec: &'static Value,
+    spec: Spec<'static>,
 }
 
 impl SpecExamples {
     pub(super) fn load() -> Self {
         SpecExamples {
-            spec: crate::validate::spec(),
+            spec: Spec::new(crate::validate::spec()),
         }
     }
 
     /// The example of the component parameter whose API name is `name`.
     pub(super) fn parameter(&self, name: &str) -> Option<&Value> {
         self.spec
-            .pointer("/components/parameters")?
-            .as_object()?
-            .values()
-            .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?
+            .component_parameters()
+            .find(|(_, p)| p.get("name").and_then(Value::as_str) == Some(name))?
+            .1
             .get("example")
     }
 
     /// The spec's entry of operation `id`.
-    fn operation(&self, id: &str) -> Option<&Value> {
+    fn operation(&self, id: &str) -> Option<Operation<'static>> {
         let op = crate::operations::operation(id)?;
-        self.spec
-            .get("paths")?
-            .get(op.path)?
-            .get(op.method.to_ascii_lowercase())
+        self.spec.operation_at(op.path, op.method)
     }
 
     /// The example of operation `id`'s own (not a component's) parameter `name`.
     pub(super) fn operation_parameter(&self, id: &str, name: &str) -> Option<&Value> {
-        self.operation(id)?
-            .get("parameters")?
-            .as_array()?
-            .iter()
-            .find(|p| p.get("name").and_then(Value::as_str) == Some(name))?
-            .get("example")
+        let parameters = self.operation(id)?.parameters().ok()?;
+        parameters
+            .into_iter()
+            .find(|p| p.name == name && p.reference.is_none())?
+            .example
     }
 
     /// The example request body of operation `id`.
     pub(super) fn body(&self, id: &str) -> Option<&Value> {
-        self.operation(id)?
-            .pointer("/requestBody/content/application~1json/example")
+        self.operation(id)?.request_body().ok()??.example
     }
 
     /// The example success response of operation `id`.
     pub(super) fn response(&self, id: &str) -> Option<&Value> {
-        self.operation(id)?
-            .pointer("/responses/200/content/application~1json/example")
+        self.operation(id)?.example_response()
     }
 }

@@ -77,7 +77,7 @@ impl Captured {
 
 /// Replaces the values of `value`'s fields that `schema` marks as secrets (format password).
 fn mask_secret_fields(value: &mut serde_json::Value, schema: &serde_json::Value) {
-    let schema = resolved(schema);
+    let schema = model().resolve(schema).unwrap();
     if schema.get("format").and_then(serde_json::Value::as_str) == Some("password") && value.is_string() {
         *value = serde_json::Value::String("***".into());
         return;
@@ -192,45 +192,44 @@ pub fn spec() -> &'static serde_json::Value {
     SPEC.get_or_init(|| serde_json::from_str(huaweicloud_meeting::OPENAPI_JSON).unwrap())
 }
 
-fn resolved(value: &serde_json::Value) -> &serde_json::Value {
-    match value.get("$ref").and_then(serde_json::Value::as_str) {
-        Some(r) => spec()
-            .pointer(r.trim_start_matches('#'))
-            .unwrap_or_else(|| panic!("unresolved {r}")),
-        None => value,
-    }
+/// The spec, read through the library's model (its one `$ref` resolver).
+pub fn model() -> huaweicloud_meeting::spec_model::Spec<'static> {
+    huaweicloud_meeting::spec_model::Spec::new(spec())
+}
+
+/// The spec's operation of `id`.
+pub fn spec_operation(id: &str) -> huaweicloud_meeting::spec_model::Operation<'static> {
+    model().operation(id).unwrap_or_else(|| panic!("no operation {id}"))
 }
 
 /// The spec's operation object of `id`.
 pub fn operation_spec(id: &str) -> &'static serde_json::Value {
-    let op = huaweicloud_meeting::operations::operation(id).unwrap_or_else(|| panic!("no operation {id}"));
-    &spec()["paths"][op.path][op.method.to_ascii_lowercase()]
+    spec_operation(id).raw
 }
 
 /// The example value of every parameter of `id` that has one, keyed by the API's name.
 pub fn example_params(id: &str) -> serde_json::Map<String, serde_json::Value> {
-    let mut params = serde_json::Map::new();
-    for parameter in operation_spec(id)["parameters"].as_array().into_iter().flatten() {
-        let parameter = resolved(parameter);
-        if let Some(example) = parameter.get("example") {
-            params.insert(parameter["name"].as_str().unwrap().to_owned(), example.clone());
-        }
-    }
-    params
+    let parameters = spec_operation(id).parameters().unwrap();
+    parameters
+        .into_iter()
+        .filter_map(|p| Some((p.name.to_owned(), p.example?.clone())))
+        .collect()
 }
 
 /// The example request body of `id`, if it takes one.
 pub fn example_body(id: &str) -> Option<serde_json::Value> {
-    let body = operation_spec(id).get("requestBody")?;
-    let example = resolved(body)["content"]["application/json"].get("example").cloned();
-    Some(example.unwrap_or_else(|| panic!("{id}: its request body has no `example`")))
+    let body = spec_operation(id).request_body().unwrap()?;
+    Some(
+        body.example
+            .cloned()
+            .unwrap_or_else(|| panic!("{id}: its request body has no `example`")),
+    )
 }
 
 /// The example success response body of `id`, if its success response has a body.
 pub fn example_response(id: &str) -> Option<serde_json::Value> {
-    let responses = operation_spec(id)["responses"].as_object()?;
-    let (status, response) = responses.iter().find(|(status, _)| status.starts_with('2'))?;
-    let content = resolved(response).get("content")?;
+    let (status, response) = spec_operation(id).success_response().unwrap()?;
+    let content = response.get("content")?;
     let example = content["application/json"].get("example").cloned();
     Some(example.unwrap_or_else(|| panic!("{id}: its {status} response has no `example`")))
 }

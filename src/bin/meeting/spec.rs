@@ -3,6 +3,7 @@
 //! command without code here.
 
 use huaweicloud_meeting::operations::{OperationMeta, Scheme, operations};
+use huaweicloud_meeting::spec_model::Spec;
 use serde_json::Value;
 
 use crate::naming;
@@ -51,25 +52,9 @@ pub fn spec() -> &'static Value {
     SPEC.get_or_init(|| serde_json::from_str(huaweicloud_meeting::OPENAPI_JSON).expect("the library's spec is JSON"))
 }
 
-/// Follows a local `$ref`.
+/// Follows a local `$ref` (to `null` when it leads nowhere).
 pub fn resolve(value: &Value) -> &Value {
-    match value.get("$ref").and_then(Value::as_str) {
-        Some(reference) => resolve(
-            spec()
-                .pointer(reference.trim_start_matches('#'))
-                .unwrap_or(&Value::Null),
-        ),
-        None => value,
-    }
-}
-
-fn text(value: &Value, key: &str) -> String {
-    value
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
+    Spec::new(spec()).resolve(value).unwrap_or(&Value::Null)
 }
 
 /// `conferenceID` -> `conference-id`, `X-Request-Id` -> `x-request-id`, `conf_id` -> `conf-id`,
@@ -81,51 +66,42 @@ pub fn kebab(name: &str) -> String {
 /// Every operation of the spec the client can call, as commands.
 pub fn operations_as_commands() -> Vec<Operation> {
     let callable = huaweicloud_meeting::CALLABLE_OPERATIONS;
+    let spec = Spec::new(spec());
     operations()
         .iter()
         .filter(|meta| callable.contains(&meta.id))
         .filter_map(|meta| {
-            let entry = spec()
-                .get("paths")?
-                .get(meta.path)?
-                .get(meta.method.to_ascii_lowercase())?;
+            let entry = spec.operation_at(meta.path, meta.method)?;
             let parameters = entry
-                .get("parameters")
-                .and_then(Value::as_array)
+                .parameters()
+                .ok()?
                 .into_iter()
-                .flatten()
-                .map(resolve)
-                .filter_map(|p| {
-                    let name = p.get("name")?.as_str()?.to_owned();
-                    let schema = resolve(p.get("schema").unwrap_or(&Value::Null));
-                    Some(Parameter {
-                        flag: kebab(&name),
-                        description: text(p, "description"),
-                        required: p.get("required").and_then(Value::as_bool).unwrap_or(false),
-                        deprecated: p.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
-                        kind: text(schema, "type"),
-                        allowed: schema
-                            .get("enum")
-                            .and_then(Value::as_array)
-                            .into_iter()
-                            .flatten()
-                            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
-                            .collect(),
-                        name,
-                    })
+                .map(|p| Parameter {
+                    name: p.name.to_owned(),
+                    flag: kebab(p.name),
+                    description: p.description.to_owned(),
+                    required: p.required,
+                    deprecated: p.deprecated,
+                    kind: p.kind().to_owned(),
+                    allowed: p
+                        .schema
+                        .get("enum")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect(),
                 })
                 .collect();
-            let body = entry.get("requestBody").map(resolve);
+            let body = entry.request_body().ok()?;
             Some(Operation {
                 meta,
                 command: kebab(meta.id),
-                summary: text(entry, "summary"),
-                description: text(entry, "description"),
+                summary: entry.text("summary").to_owned(),
+                description: entry.text("description").to_owned(),
                 parameters,
-                body: body.map(|b| b.get("required").and_then(Value::as_bool).unwrap_or(false)),
-                body_schema: body
-                    .and_then(|b| b.pointer("/content/application~1json/schema"))
-                    .cloned(),
+                body: body.map(|b| b.required),
+                body_schema: body.and_then(|b| b.schema).cloned(),
             })
         })
         .collect()

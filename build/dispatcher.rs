@@ -1,0 +1,201 @@
+//! `Client::call` and `Conference::call` (`OUT_DIR/dispatch.rs`): any operation by id with
+//! JSON parameters and body, filling the operation's typed builder, so a call by name runs
+//! exactly what a typed call runs.
+
+use serde_json::Value;
+
+use super::handles;
+use super::renames::rust_field;
+use super::spec_model::Spec;
+use super::syntax::{builder_fields, builder_to_type, option_inner};
+
+/// `Client::call`: any operation by id with JSON parameters and body, filling the operation's
+/// typed builder (so a call runs exactly the code a typed call runs). Parameter names are the
+/// API's; the setter and its type come from the builder progenitor generated, checked here.
+pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
+    use heck::ToUpperCamelCase;
+    use quote::{format_ident, quote};
+    let builders = builder_fields(file)?;
+    let conference = handles::conference_operations(raw);
+    let (mut client_arms, mut conference_arms) = (Vec::new(), Vec::new());
+    let (mut client_ids, mut conference_ids) = (Vec::new(), Vec::new());
+    let mut ids = Vec::new();
+    for op in Spec::new(raw).operations() {
+        let id = op.id().unwrap_or_default();
+        let at = op.at();
+        let builder_name = id.to_upper_camel_case();
+        let fields = builders
+            .get(&builder_name)
+            .ok_or(format!("{at}: progenitor generated no builder `{builder_name}`"))?;
+        let field_type = |field: &str| -> Result<syn::Type, String> {
+            fields
+                .iter()
+                .find(|(name, _)| name == field)
+                .map(|(_, ty)| ty.clone())
+                .ok_or(format!("{at}: the builder has no field `{field}`"))
+        };
+        let mut sets = Vec::new();
+        for parameter in op.parameters()? {
+            let name = parameter.name;
+            let field = rust_field(name);
+            let ty = field_type(&field)?;
+            let (ty, required) = match option_inner(&ty) {
+                Some(inner) => (inner, false),
+                None => (ty, true),
+            };
+            let setter = format_ident!("{}", field);
+            if required {
+                sets.push(quote! { builder = builder.#setter(params.required::<#ty>(#name)?); });
+            } else {
+                sets.push(quote! { if let Some(value) = params.optional::<#ty>(#name)? { builder = builder.#setter(value); } });
+            }
+        }
+        let body = if op.request_body()?.is_some() {
+            let ty = builder_to_type(field_type("body")?);
+            quote! { builder = builder.body(params.body::<#ty>(body)?); }
+        } else {
+            quote! { params.no_body(body)?; }
+        };
+        let method_ident = format_ident!("{}", id);
+        let (arms, handle_ids) = if conference.contains(id) {
+            (&mut conference_arms, &mut conference_ids)
+        } else {
+            (&mut client_arms, &mut client_ids)
+        };
+        handle_ids.push(id.to_owned());
+        arms.push(quote! {
+            #id => {
+                let mut builder = self.#method_ident();
+                #(#sets)*
+                #body
+                params.finish()?;
+                crate::dispatch::to_json(builder.send().await?)
+            }
+        });
+        ids.push(id.to_owned());
+    }
+    // An operation of the other handle is refused with where to call it (an empty list
+    // would make an empty pattern).
+    let elsewhere = |ids: &[String], refusal: proc_macro2::TokenStream| {
+        (!ids.is_empty()).then(|| quote! { #(#ids)|* => Err(#refusal), })
+    };
+    let conference_elsewhere = elsewhere(&conference_ids, quote! { crate::dispatch::on_conference(operation_id) });
+    let client_elsewhere = elsewhere(&client_ids, quote! { crate::dispatch::on_client(operation_id) });
+    ids.sort();
+    let tokens = quote! {
+        impl Client {
+            /// Calls the operation `operation_id` (its `operationId` in the spec, the official
+            /// SDK's name) with its parameters and body as JSON values, and returns the response
+            /// body as JSON.
+            ///
+            /// It fills the operation's typed builder, so it runs exactly what a typed call
+            /// runs: validation against the spec, credentials, retries, the same errors.
+            /// Parameters are keyed by their name in the API (`conferenceID`, `X-Request-Id`);
+            /// a string is accepted for a number or boolean parameter and vice versa. Meeting-
+            /// control operations are called on [`Conference::call`] (a meeting-control
+            /// operation here is an [`crate::Error::Config`] saying so).
+            ///
+            /// An unknown operation, an unknown parameter, a missing required one, a value of
+            /// the wrong type or a body where none is taken is an [`crate::Error::InvalidInput`]
+            /// naming it; nothing is sent.
+            pub async fn call(
+                &self,
+                operation_id: &str,
+                params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                body: ::std::option::Option<::serde_json::Value>,
+            ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
+                let mut params = crate::dispatch::Params::new(operation_id, params);
+                match operation_id {
+                    #(#client_arms)*
+                    #conference_elsewhere
+                    _ => Err(crate::dispatch::unknown_operation(operation_id)),
+                }
+            }
+        }
+
+        impl Conference {
+            /// Calls the meeting-control operation `operation_id` with JSON parameters and
+            /// body, as [`Client::call`] calls the others (an operation of the plain client
+            /// here is an [`crate::Error::Config`] saying so).
+            pub async fn call(
+                &self,
+                operation_id: &str,
+                params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                body: ::std::option::Option<::serde_json::Value>,
+            ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
+                let mut params = crate::dispatch::Params::new(operation_id, params);
+                match operation_id {
+                    #(#conference_arms)*
+                    #client_elsewhere
+                    _ => Err(crate::dispatch::unknown_operation(operation_id)),
+                }
+            }
+        }
+
+        /// Every operation `Client::call` and `Conference::call` know, sorted.
+        pub const CALLABLE_OPERATIONS: &[&str] = &[#(#ids),*];
+    };
+    syn::parse2(tokens).map_err(|e| format!("the generated dispatcher does not parse: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quote::ToTokens;
+    use serde_json::json;
+
+    #[test]
+    fn each_operation_is_dispatched_on_its_handle_by_its_api_names() {
+        let raw = json!({"paths": {
+            "/x": {"delete": {"operationId": "cancel_meeting", "security": [{"accessToken": []}], "parameters": [
+                {"name": "conferenceID", "in": "query", "required": true, "schema": {"type": "string"}},
+                {"name": "type", "in": "query", "schema": {"type": "integer"}}
+            ]}},
+            "/lock": {"put": {"operationId": "lock_meeting", "security": [{"conferenceToken": []}], "requestBody": {}}}
+        }});
+        let file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct CancelMeeting<'a> { client: &'a super::Client, conference_id: Result<String, String>, type_: Result<Option<i32>, String> }
+                pub struct LockMeeting<'a> { client: &'a super::Client, body: Result<types::builder::LockBody, String> }
+            }
+        };
+        let code = dispatcher(&raw, &file).unwrap().to_token_stream().to_string();
+        let (client, conference) = code.split_once("impl Conference").unwrap();
+        assert!(
+            client.contains(r#"builder . conference_id (params . required :: < String > ("conferenceID") ?)"#),
+            "{client}"
+        );
+        assert!(
+            client.contains(r#"params . optional :: < i32 > ("type") ?"#),
+            "{client}"
+        );
+        assert!(
+            client.contains(r#""lock_meeting" => Err (crate :: dispatch :: on_conference (operation_id))"#),
+            "{client}"
+        );
+        assert!(
+            conference.contains(r#"params . body :: < types :: LockBody > (body) ?"#),
+            "{conference}"
+        );
+        assert!(
+            conference.contains(r#""cancel_meeting" => Err (crate :: dispatch :: on_client (operation_id))"#),
+            "{conference}"
+        );
+        assert!(
+            code.contains(r#"CALLABLE_OPERATIONS : & [& str] = & ["cancel_meeting" , "lock_meeting"]"#),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn a_parameter_without_a_builder_field_fails_the_build() {
+        let raw = json!({"paths": {"/x": {"get": {"operationId": "show_x", "parameters": [{"name": "limit", "in": "query"}]}}}});
+        let file: syn::File =
+            syn::parse_quote! { pub mod builder { pub struct ShowX<'a> { client: &'a super::Client } } };
+        let error = dispatcher(&raw, &file).map(|_| ()).unwrap_err();
+        assert!(
+            error.contains("GET /x (show_x): the builder has no field `limit`"),
+            "{error}"
+        );
+    }
+}
