@@ -31,7 +31,7 @@ use futures::future::BoxFuture;
 use crate::clock::Clock;
 use crate::error::{DispatchError, Error, ServiceError, chain, request_id_header, snippet};
 use crate::operations::{OperationMeta, Scheme, TokenEffect, operation, scheme};
-use crate::retry::{Attempts, NoAnswer, Sent, within};
+use crate::retry::{Attempts, NoAnswer, Sent};
 use crate::state::{ClientState, ConferenceSession, sensitive};
 use crate::token::FetchResult;
 use crate::validate;
@@ -105,7 +105,7 @@ async fn attempt_until_answered(
         let Sent {
             last,
             earlier,
-            last_deadline,
+            mut last_expiry,
         } = attempts.send(meta, request).await;
         let response = match last {
             Ok(response) => response,
@@ -135,11 +135,7 @@ async fn attempt_until_answered(
             return Err(redirected(&response));
         }
         // Reading the body counts against the last attempt's timeout.
-        let read = within(
-            &*shared.clock,
-            last_deadline,
-            read_capped(response, shared.max_response_body),
-        );
+        let read = last_expiry.bound(read_capped(response, shared.max_response_body));
         let (headers, body, _) = read.await.map_err(|()| {
             Error::Dispatch(DispatchError::TimedOut {
                 after: shared.attempt_timeout,

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use futures::future::BoxFuture;
 use rand::Rng as _;
 
 use crate::clock::Clock;
@@ -163,8 +164,29 @@ pub(crate) struct Sent {
     pub(crate) last: Outcome,
     /// Why the earlier attempts failed, in order.
     pub(crate) earlier: Vec<AttemptFailure>,
-    /// When the last attempt's timeout runs out (reading its body counts against it too).
-    pub(crate) last_deadline: Instant,
+    /// The last attempt's timeout, still running: reading its body counts against it too.
+    pub(crate) last_expiry: Expiry,
+}
+
+/// An attempt's timeout on the client's clock: one timer for the whole attempt, answer body
+/// included.
+pub(crate) struct Expiry(BoxFuture<'static, ()>);
+
+impl Expiry {
+    /// Starts the timer of an attempt that may last until `deadline`.
+    fn at(clock: &dyn Clock, deadline: Instant) -> Self {
+        Expiry(clock.sleep_until(deadline))
+    }
+
+    /// `work`'s output, or `Err(())` if the timeout runs out first.
+    pub(crate) async fn bound<T>(&mut self, work: impl Future<Output = T>) -> Result<T, ()> {
+        tokio::select! {
+            // The work first: an answer that is ready counts even at the deadline.
+            biased;
+            output = work => Ok(output),
+            () = &mut self.0 => Err(()),
+        }
+    }
 }
 
 /// How one call is attempted: over which HTTP client, on which clock, with which limits.
@@ -186,9 +208,10 @@ impl Attempts<'_> {
         loop {
             let attempt = earlier.len() as u32 + 1;
             // The deadline is fixed before sending: moving the clock during the attempt counts.
-            let deadline = self.clock.now() + self.timeout;
+            let mut expiry = Expiry::at(self.clock, self.clock.now() + self.timeout);
             let copy = request.try_clone().expect("bodies are buffered JSON");
-            let last = within(self.clock, deadline, self.http.execute(copy))
+            let last = expiry
+                .bound(self.http.execute(copy))
                 .await
                 .map_err(|()| NoAnswer::TimedOut(self.timeout))
                 .and_then(|sent| sent.map_err(NoAnswer::Transport));
@@ -196,7 +219,7 @@ impl Attempts<'_> {
                 return Sent {
                     last,
                     earlier,
-                    last_deadline: deadline,
+                    last_expiry: expiry,
                 };
             }
             let delay = self.retry.backoff(attempt - 1, asked_delay(&last));
@@ -206,7 +229,7 @@ impl Attempts<'_> {
                 return Sent {
                     last,
                     earlier,
-                    last_deadline: deadline,
+                    last_expiry: expiry,
                 };
             }
             let failure = failure_of(last);
@@ -214,17 +237,6 @@ impl Attempts<'_> {
             earlier.push(failure);
             self.clock.sleep_until(now + delay).await;
         }
-    }
-}
-
-/// `work`'s output, or `Err(())` if `clock` reaches `deadline` first.
-pub(crate) async fn within<T>(clock: &dyn Clock, deadline: Instant, work: impl Future<Output = T>) -> Result<T, ()> {
-    let expiry = clock.sleep_until(deadline);
-    tokio::select! {
-        // The work first: an answer that is ready counts even at the deadline.
-        biased;
-        output = work => Ok(output),
-        () = expiry => Err(()),
     }
 }
 
