@@ -43,6 +43,9 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
                 Some(inner) => (inner, false),
                 None => (ty, true),
             };
+            // The conference handle fills its meeting's ID: one given must be the same.
+            let filled_by_handle = conference.contains(id) && conference.parameter.as_deref() == Some(name);
+            let required = required && !filled_by_handle;
             let setter = format_ident!("{}", field);
             if required {
                 sets.push(quote! { builder = builder.#setter(params.required::<#ty>(#name)?); });

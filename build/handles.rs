@@ -4,19 +4,35 @@
 //! calling one on a plain `Client` does not compile. Builders can no longer be made from a
 //! client directly (`new` is crate-private): the handle's method is the only way in.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::renames::rust_name;
+use super::renames::{rust_field, rust_name};
 use super::spec_model::Spec;
+use super::syntax::builder_fields;
 
 /// Security schemes only a conference handle can provide.
 const CONFERENCE_SCHEMES: &[&str] = &["conferenceToken", "hostPassword"];
 
-/// The operation ids whose `security` names a conference scheme.
-pub fn conference_operations(raw: &Value) -> BTreeSet<String> {
-    Spec::new(raw)
+/// The meeting-control operations: those whose `security` names a conference scheme.
+pub struct ConferenceOps {
+    pub ids: BTreeSet<String>,
+    /// The parameter naming the meeting (`conferenceID`, the schemes'
+    /// `x-meeting-conference-parameter`): the handle fills it.
+    pub parameter: Option<String>,
+}
+
+impl ConferenceOps {
+    pub fn contains(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+}
+
+/// The meeting-control operations of the spec.
+pub fn conference_operations(raw: &Value) -> ConferenceOps {
+    let spec = Spec::new(raw);
+    let ids = spec
         .operations()
         .filter(|op| {
             op.security()
@@ -25,13 +41,23 @@ pub fn conference_operations(raw: &Value) -> BTreeSet<String> {
                 .any(|name| CONFERENCE_SCHEMES.contains(name))
         })
         .filter_map(|op| op.id().map(str::to_owned))
-        .collect()
+        .collect();
+    let parameter = spec
+        .security_schemes()
+        .into_iter()
+        .flatten()
+        .filter(|(name, _)| CONFERENCE_SCHEMES.contains(&name.as_str()))
+        .find_map(|(_, scheme)| scheme.get("x-meeting-conference-parameter")?.as_str())
+        .map(str::to_owned);
+    ConferenceOps { ids, parameter }
 }
 
 /// Moves the methods of `conference` operations from `impl Client` to `impl Conference`
 /// (declared here), and makes every builder's `new` crate-private.
-pub fn split_handles(file: &mut syn::File, conference: &BTreeSet<String>) -> Result<(), String> {
-    let methods: BTreeSet<String> = conference.iter().map(|id| rust_name(id)).collect();
+pub fn split_handles(file: &mut syn::File, conference: &ConferenceOps) -> Result<(), String> {
+    let methods: BTreeSet<String> = conference.ids.iter().map(|id| rust_name(id)).collect();
+    let builders = builder_fields(file)?;
+    let prefilled = conference.parameter.as_deref().map(rust_field);
     let mut moved = Vec::new();
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else { continue };
@@ -46,7 +72,7 @@ pub fn split_handles(file: &mut syn::File, conference: &BTreeSet<String>) -> Res
             let syn::ImplItem::Fn(method) = member else {
                 unreachable!("partitioned on Fn")
             };
-            moved.push(conference_method(method)?);
+            moved.push(conference_method(method, &builders, prefilled.as_deref())?);
         }
     }
     if moved.len() != methods.len() {
@@ -103,8 +129,14 @@ fn is_type(ty: &syn::Type, name: &str) -> bool {
 }
 
 /// `pub fn x(&self) -> builder::X<'_> { builder::X::new(self) }` as the handle's method,
-/// which gives the builder the handle's scoped client; its example calls it on `conference`.
-fn conference_method(method: syn::ImplItemFn) -> Result<syn::ImplItem, String> {
+/// which gives the builder the handle's scoped client and, when the builder has the
+/// `prefilled` field (the meeting's ID), the handle's meeting; its example calls it on
+/// `conference`.
+fn conference_method(
+    method: syn::ImplItemFn,
+    builders: &BTreeMap<String, Vec<(String, syn::Type)>>,
+    prefilled: Option<&str>,
+) -> Result<syn::ImplItem, String> {
     let name = method.sig.ident.to_string();
     let syn::ReturnType::Type(_, output) = &method.sig.output else {
         return Err(format!(
@@ -117,16 +149,24 @@ fn conference_method(method: syn::ImplItemFn) -> Result<syn::ImplItem, String> {
         ));
     };
     let mut builder = output.path.clone();
-    if let Some(last) = builder.segments.last_mut() {
-        last.arguments = syn::PathArguments::None;
-    }
+    let Some(last) = builder.segments.last_mut() else {
+        return Err(format!("`Client::{name}` returns an empty path"));
+    };
+    last.arguments = syn::PathArguments::None;
+    let fields = builders.get(&last.ident.to_string());
+    let fill = prefilled
+        .filter(|field| fields.is_some_and(|fields| fields.iter().any(|(f, _)| f == field)))
+        .map(|field| {
+            let setter = quote::format_ident!("{field}");
+            quote::quote! { .#setter(self.conference_id()) }
+        });
     let attrs: Vec<syn::Attribute> = method.attrs.iter().map(on_conference).collect();
     let vis = &method.vis;
     let sig = &method.sig;
     Ok(syn::parse_quote! {
         #(#attrs)*
         #vis #sig {
-            #builder::new(&self.client)
+            #builder::new(&self.client)#fill
         }
     })
 }
@@ -196,12 +236,13 @@ mod tests {
             "/lock": {"put": {"operationId": "lock_meeting", "security": [{"conferenceToken": []}]}},
             "/token": {"get": {"operationId": "create_conf_token", "security": [{"hostPassword": []}]}},
             "/list": {"get": {"operationId": "search_meetings", "security": [{"accessToken": []}]}}
-        }});
+        }, "components": {"securitySchemes": {"conferenceToken": {"x-meeting-conference-parameter": "conferenceID"}}}});
         let conference = conference_operations(&raw);
         assert_eq!(
-            conference,
+            conference.ids,
             BTreeSet::from(["create_conf_token".to_owned(), "lock_meeting".to_owned()])
         );
+        assert_eq!(conference.parameter.as_deref(), Some("conferenceID"));
         let mut file: syn::File = syn::parse_quote! {
             impl Client {
                 /// ```ignore
@@ -212,7 +253,7 @@ mod tests {
                 pub fn search_meetings(&self) -> builder::SearchMeetings<'_> { builder::SearchMeetings::new(self) }
             }
             pub mod builder {
-                pub struct LockMeeting<'a> { client: &'a super::Client }
+                pub struct LockMeeting<'a> { client: &'a super::Client, conference_id: Result<String, String> }
                 impl<'a> LockMeeting<'a> { pub fn new(client: &'a super::Client) -> Self { Self { client } } }
                 pub struct CreateConfToken<'a> { client: &'a super::Client }
                 impl<'a> CreateConfToken<'a> { pub fn new(client: &'a super::Client) -> Self { Self { client } } }
@@ -229,8 +270,12 @@ mod tests {
         );
         assert!(code.contains("impl Conference {"), "{code}");
         assert!(
-            code.contains("builder :: LockMeeting :: new (& self . client)"),
+            code.contains("builder :: LockMeeting :: new (& self . client) . conference_id (self . conference_id ())"),
             "{code}"
+        );
+        assert!(
+            code.contains("builder :: CreateConfToken :: new (& self . client) }"),
+            "no such field, nothing filled: {code}"
         );
         assert!(code.contains("let response = conference.lock_meeting()"), "{code}");
         assert_eq!(code.matches("pub (crate) fn new").count(), 3, "{code}");
@@ -239,7 +284,11 @@ mod tests {
     #[test]
     fn a_control_method_progenitor_did_not_generate_fails_the_build() {
         let mut file: syn::File = syn::parse_quote! { impl Client {} pub mod builder {} };
-        let error = split_handles(&mut file, &BTreeSet::from(["lock_meeting".to_owned()])).unwrap_err();
+        let conference = ConferenceOps {
+            ids: BTreeSet::from(["lock_meeting".to_owned()]),
+            parameter: None,
+        };
+        let error = split_handles(&mut file, &conference).unwrap_err();
         assert!(error.contains("found 0 of the 1 meeting-control methods"), "{error}");
     }
 }

@@ -231,10 +231,55 @@ fn fetch_conference_token(client: Client, session: Arc<ConferenceSession>) -> Bo
 }
 
 impl Conference {
-    /// The meeting this handle controls.
+    /// The meeting this handle controls. Its operations fill the meeting's ID themselves
+    /// (`conferenceID`); setting another one is refused before anything is sent.
     pub fn conference_id(&self) -> &str {
         let session = self.client.inner.scope.conference.as_ref();
         session.map_or("", |s| s.conference_id.as_str())
+    }
+}
+
+/// The role of the host's entry in a meeting's `passwordEntry`.
+const HOST_ROLE: &str = "chair";
+
+impl types::ConferenceInfo {
+    /// The host password of this meeting (its `chair` entry of `passwordEntry`), when the
+    /// answer carried it (the scheduler's own answers do).
+    pub fn host_password(&self) -> Option<&Secret> {
+        self.password_entry
+            .iter()
+            .flatten()
+            .find(|entry| entry.conference_role.as_deref() == Some(HOST_ROLE))
+            .and_then(|entry| entry.password.as_ref())
+    }
+}
+
+impl Client {
+    /// The handle of a meeting the service described (the answer of `create_meeting`,
+    /// `search_meetings`, `show_meeting_detail`...): its ID and its host password.
+    ///
+    /// ```no_run
+    /// # async fn run(client: huaweicloud_meeting::Client) -> Result<(), huaweicloud_meeting::Error> {
+    /// use huaweicloud_meeting::types::{RestLockReqBody, RestScheduleConfDto};
+    /// let body = RestScheduleConfDto::builder().subject("Design review".to_owned()).media_types("HDVideo");
+    /// let created = client.create_meeting().body(body).send().await?.into_inner();
+    /// let meeting = client.conference_of(&created[0])?;
+    /// meeting.lock_meeting().body(RestLockReqBody::builder().is_lock(1)).send().await?;
+    /// # Ok(()) }
+    /// ```
+    pub fn conference_of(&self, meeting: &types::ConferenceInfo) -> Result<Conference, Error> {
+        let id = meeting
+            .conference_id
+            .as_deref()
+            .filter(|id| !id.is_empty())
+            .ok_or_else(|| Error::invalid_input("conferenceID", "the meeting has no ID"))?;
+        let password = meeting.host_password().ok_or_else(|| {
+            Error::invalid_input(
+                "passwordEntry",
+                "has no host (`chair`) password: only the scheduler's answers carry it",
+            )
+        })?;
+        Ok(self.conference(id, password.clone()))
     }
 }
 

@@ -52,8 +52,14 @@ impl Params {
             reason: format!("is required by `{}` but was not given", self.operation),
         })?;
         let mut body = body;
-        // The spec's rules first, so fields are named as for a typed call.
+        // The spec's rules first, so fields are named as for a typed call; a key the spec
+        // does not know first of all (a typo of an optional field would be lost otherwise).
         if let Some(op) = crate::operations::operation(&self.operation) {
+            let invalid = |v: crate::validate::Violation| Error::InvalidInput {
+                field: v.field,
+                reason: v.reason,
+            };
+            crate::validate::check_unknown_fields(op, &body).map_err(invalid)?;
             crate::validate::check_body(op, &mut body).map_err(|v| Error::InvalidInput {
                 field: v.field,
                 reason: v.reason,

@@ -244,6 +244,93 @@ pub(crate) fn check_body(op: &OperationMeta, body: &mut Value) -> Result<(), Vio
     }
 }
 
+/// Refuses the properties of a JSON body of `op` the spec does not declare, at every depth,
+/// naming the unknown key and the nearest declared one (a typo such as `start_time` would
+/// otherwise be dropped in silence, and the meeting start now). Objects the spec declares as
+/// maps (`additionalProperties`) take any key. Typed calls cannot produce unknown keys: this
+/// is for JSON from `Client::call` and the `meeting` command.
+pub(crate) fn check_unknown_fields(op: &OperationMeta, body: &Value) -> Result<(), Violation> {
+    let spec = Spec::new(spec());
+    let schema = spec
+        .operation_at(op.path, op.method)
+        .and_then(|op| op.request_body().ok().flatten())
+        .and_then(|body| body.schema);
+    match schema {
+        Some(schema) => unknown_fields(&spec, schema, body, "body"),
+        None => Ok(()),
+    }
+}
+
+fn unknown_fields(spec: &Spec<'_>, schema: &Value, value: &Value, at: &str) -> Result<(), Violation> {
+    let schema = spec.resolve(schema).unwrap_or(&Value::Null);
+    // A value may follow any alternative of a `oneOf`/`anyOf`: a key is known if one declares it.
+    let alternatives: Vec<&Value> = ["oneOf", "anyOf"]
+        .iter()
+        .filter_map(|k| schema.get(*k).and_then(Value::as_array))
+        .flatten()
+        .map(|alternative| spec.resolve(alternative).unwrap_or(&Value::Null))
+        .chain(std::iter::once(schema))
+        .collect();
+    match value {
+        Value::Object(object) => {
+            let map_values = alternatives.iter().find_map(|s| s.get("additionalProperties"));
+            let declared: Vec<(&String, &Value)> = alternatives
+                .iter()
+                .filter_map(|s| s.get("properties").and_then(Value::as_object))
+                .flatten()
+                .collect();
+            for (key, child) in object {
+                let field = format!("{at}.{key}");
+                match declared.iter().find(|(name, _)| *name == key) {
+                    Some((_, child_schema)) => unknown_fields(spec, child_schema, child, &field)?,
+                    None => match map_values {
+                        Some(Value::Bool(false)) | None if !declared.is_empty() => {
+                            let names: Vec<&str> = declared.iter().map(|(name, _)| name.as_str()).collect();
+                            return Err(Violation {
+                                field,
+                                reason: not_declared(key, &names),
+                            });
+                        }
+                        Some(values @ Value::Object(_)) => unknown_fields(spec, values, child, &field)?,
+                        // Free-form: the spec says nothing of its keys.
+                        _ => {}
+                    },
+                }
+            }
+            Ok(())
+        }
+        Value::Array(items) => {
+            let Some(item_schema) = alternatives.iter().find_map(|s| s.get("items")) else {
+                return Ok(());
+            };
+            for (index, item) in items.iter().enumerate() {
+                unknown_fields(spec, item_schema, item, &format!("{at}.{index}"))?;
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `is not a field of this object; did you mean `startTime`?`, or the declared names.
+fn not_declared(key: &str, declared: &[&str]) -> String {
+    // `start_time` and `startTime` are the same word to a reader.
+    let plain = |name: &str| name.replace(['_', '-'], "").to_ascii_lowercase();
+    let nearest = declared
+        .iter()
+        .map(|name| (strsim::normalized_damerau_levenshtein(&plain(key), &plain(name)), *name))
+        .filter(|(similarity, _)| *similarity >= 0.6)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match nearest {
+        Some((_, name)) => format!("is not a field of this object; did you mean `{name}`?"),
+        None => {
+            let mut names = declared.to_vec();
+            names.sort_unstable();
+            format!("is not a field of this object (its fields: {})", names.join(", "))
+        }
+    }
+}
+
 /// Whether the schema object holding the keyword at `schema_path` (a location in the body
 /// schema, or in the spec's components) is a secret (`format: password`).
 fn is_secret(schema: &Value, schema_path: &str) -> bool {
@@ -389,6 +476,36 @@ mod tests {
         for op in crate::operations::operations() {
             assert!(checks_of(op).is_some(), "{} has no checks", op.id);
         }
+    }
+
+    #[test]
+    fn unknown_keys_are_found_at_any_depth_but_maps_take_any_key() {
+        let raw = json!({"components": {"schemas": {
+            "Attendee": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "Lenient": {"oneOf": [{"type": "object", "properties": {"a": {}}}, {"type": "object", "properties": {"b": {}}}]}
+        }}});
+        let spec = Spec::new(&raw);
+        let schema = json!({"type": "object", "properties": {
+            "attendees": {"type": "array", "items": {"$ref": "#/components/schemas/Attendee"}},
+            "labels": {"type": "object", "additionalProperties": {"type": "string"}},
+            "extra": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/Attendee"}},
+            "either": {"$ref": "#/components/schemas/Lenient"},
+            "anything": {}
+        }});
+        let check = |body: Value| unknown_fields(&spec, &schema, &body, "body");
+        let fine = json!({"attendees": [{"name": "x"}], "labels": {"any": "key"}, "either": {"a": 1, "b": 2},
+                          "anything": {"free": {"form": 1}}, "extra": {"k": {"name": "y"}}});
+        assert_eq!(check(fine), Ok(()));
+        let error = check(json!({"attendees": [{"name": "x"}, {"nmae": "y"}]})).unwrap_err();
+        assert_eq!(error.field, "body.attendees.1.nmae");
+        assert!(error.reason.contains("did you mean `name`?"), "{}", error.reason);
+        let error = check(json!({"extra": {"k": {"nam": "y"}}})).unwrap_err();
+        assert_eq!(
+            error.field, "body.extra.k.nam",
+            "a map's values are objects of their own schema"
+        );
+        let error = check(json!({"either": {"c": 1}})).unwrap_err();
+        assert!(error.reason.contains("its fields: a, b"), "{}", error.reason);
     }
 
     #[test]

@@ -141,6 +141,15 @@ async fn failures_have_their_own_exit_codes_and_say_why() {
     assert_eq!(output.status.code(), Some(2));
     let output = meeting(&sim, &[], args(&["cancel-meeting"])).await;
     assert_eq!(output.status.code(), Some(2), "a required flag is missing");
+    // A key of the body the spec does not declare, with the nearest declared one.
+    let typo = r#"{"subject":"x","mediaTypes":"HDVideo","start_time":"2030-12-03 09:00","length":60}"#;
+    let output = meeting(&sim, &[], args(&["create-meeting", "--body", typo])).await;
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("body.start_time") && stderr.contains("did you mean `startTime`?"),
+        "{stderr}"
+    );
     assert!(sim.requests().is_empty());
 
     // Service error: code, message and request id on stderr.

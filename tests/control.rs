@@ -370,3 +370,67 @@ async fn controls_follow_the_service_rules() {
     sim.advance(Duration::from_secs(16 * 60));
     assert!(sim.live_meeting(&id).is_none(), "nobody in: it ended");
 }
+
+#[tokio::test]
+async fn the_handle_knows_its_meeting() {
+    let sim = Simulator::start().await.unwrap();
+    let client = sim.client_builder().build().unwrap();
+    let body = RestScheduleConfDto::builder()
+        .subject("Design review".to_owned())
+        .media_types("HDVideo");
+    let created = client.create_meeting().body(body).send().await.unwrap().into_inner();
+    let id = created[0].conference_id.clone().unwrap();
+    assert_eq!(
+        created[0].host_password().map(|p| p.expose().to_owned()),
+        Some(common::host_password(&created[0]))
+    );
+    let password = created[0].host_password().unwrap().clone();
+    client
+        .start_meeting()
+        .body(StartRequest::builder().conference_id(&id).password(password))
+        .send()
+        .await
+        .unwrap();
+    let host = client.conference_of(&created[0]).unwrap();
+    assert_eq!(host.conference_id(), id);
+    // No conference ID given: the handle's.
+    host.lock_meeting()
+        .body(RestLockReqBody::builder().is_lock(1))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sim.live_meeting(&id).map(|m| m.locked), Some(true));
+    let lock_calls = || sim.requests().iter().filter(|r| r.operation == "lock_meeting").count();
+    assert!(
+        sim.requests()
+            .iter()
+            .any(|r| r.operation == "lock_meeting" && r.uri.contains(&format!("conferenceID={id}")))
+    );
+    // Another meeting's ID is refused before sending.
+    let error = host
+        .lock_meeting()
+        .conference_id("914087436")
+        .body(RestLockReqBody::builder().is_lock(0))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, Error::Config(m) if m.contains("914087436")),
+        "{error:?}"
+    );
+    assert_eq!(lock_calls(), 1);
+    // By name, without the ID too.
+    let body = serde_json::json!({"isLock": 0});
+    host.call("lock_meeting", serde_json::Map::new(), Some(body))
+        .await
+        .unwrap();
+    assert_eq!(sim.live_meeting(&id).map(|m| m.locked), Some(false));
+    // A meeting described without its host password gives no handle, and says why.
+    let mut listed = created[0].clone();
+    listed.password_entry = None;
+    let error = client.conference_of(&listed).map(|_| ()).unwrap_err();
+    assert!(
+        matches!(&error, Error::InvalidInput { field, .. } if field == "passwordEntry"),
+        "{error}"
+    );
+}

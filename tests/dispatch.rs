@@ -150,3 +150,24 @@ async fn bad_calls_are_refused_naming_what_is_wrong_and_nothing_is_sent() {
 
     assert!(capture.take().is_empty(), "nothing was sent");
 }
+
+#[tokio::test]
+async fn a_key_the_spec_does_not_declare_is_refused_with_the_nearest_name() {
+    let (client, capture) = capturing_client().await;
+    // The typo of the issue: without `startTime` the meeting would start at once.
+    let typo = json!({"subject": "x", "mediaTypes": "HDVideo", "start_time": "2026-12-03 09:00", "length": 60});
+    let (field, reason) = refused(&client, "create_meeting", json!({}), Some(typo)).await;
+    assert_eq!(field, "body.start_time");
+    assert!(reason.contains("did you mean `startTime`?"), "{reason}");
+    // At any depth, in arrays of objects too.
+    let nested = json!({"subject": "x", "mediaTypes": "HDVideo", "attendees": [{"name": "a"}, {"nmae": "b"}]});
+    let (field, reason) = refused(&client, "create_meeting", json!({}), Some(nested)).await;
+    assert_eq!(field, "body.attendees.1.nmae");
+    assert!(reason.contains("did you mean `name`?"), "{reason}");
+    // Nothing like it: the declared names are listed.
+    let unlike = json!({"conferenceID": "914087436", "password": "123456", "zzzzzz": 1});
+    let (field, reason) = refused(&client, "start_meeting", json!({}), Some(unlike)).await;
+    assert_eq!(field, "body.zzzzzz");
+    assert!(reason.contains("its fields: conferenceID, password"), "{reason}");
+    assert!(capture.take().is_empty(), "nothing was sent");
+}

@@ -230,17 +230,14 @@ impl Error {
         self.kind() == ErrorKind::NotFound
     }
 
-    /// Whether the caller's identity, credentials or token were rejected, or the token the
-    /// call needed could not be obtained at all ([`is_connect()`](Error::is_connect),
-    /// [`is_timeout()`](Error::is_timeout)... say why). An answer about the meeting (its
-    /// state, that it does not exist) is not an authentication failure, even when it
-    /// answered the token call.
+    /// Whether the service refused the caller's identity, credentials, host password or
+    /// token ([`ErrorKind::CredentialsRejected`]). Nothing else is: not an answer about the
+    /// meeting (its state, that it does not exist) even when it answered the token call, and
+    /// not a token call that got no answer ([`is_connect()`](Error::is_connect),
+    /// [`is_timeout()`](Error::is_timeout) say so; the variant [`Error::Token`] says the token
+    /// call was where it failed).
     pub fn is_auth(&self) -> bool {
-        match self.kind() {
-            ErrorKind::CredentialsRejected => true,
-            ErrorKind::MeetingState | ErrorKind::NotFound => false,
-            _ => matches!(self, Error::Token(_)),
-        }
+        self.kind() == ErrorKind::CredentialsRejected
     }
 
     /// Whether the service asked the caller to slow down.
@@ -337,7 +334,7 @@ mod tests {
         let error = Error::Token(TokenError::new("create_token", cause));
         assert_eq!(
             (error.status(), error.kind(), error.is_auth()),
-            (Some(302), ErrorKind::Redirected, true)
+            (Some(302), ErrorKind::Redirected, false)
         );
         let service = ServiceError::from_response_parts(
             503,
