@@ -4,10 +4,10 @@
 
 use serde_json::Value;
 
-use super::handles;
 use super::renames::rust_field;
 use super::spec_model::Spec;
 use super::syntax::{builder_fields, builder_to_type, option_inner};
+use super::{checks, handles};
 
 /// `Client::call`: any operation by id with JSON parameters and body, filling the operation's
 /// typed builder (so a call runs exactly the code a typed call runs). Parameter names are the
@@ -20,7 +20,9 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
     let (mut client_arms, mut conference_arms) = (Vec::new(), Vec::new());
     let (mut client_ids, mut conference_ids) = (Vec::new(), Vec::new());
     let mut ids = Vec::new();
-    for op in Spec::new(raw).operations() {
+    let spec = Spec::new(raw);
+    let mut typed_bodies = Vec::new();
+    for op in spec.operations() {
         let id = op.id().unwrap_or_default();
         let at = op.at();
         let builder_name = id.to_upper_camel_case();
@@ -53,8 +55,19 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
                 sets.push(quote! { if let Some(value) = params.optional::<#ty>(#name)? { builder = builder.#setter(value); } });
             }
         }
-        let body = if op.request_body()?.is_some() {
+        let body = if let Some(request_body) = op.request_body()? {
             let ty = builder_to_type(field_type("body")?);
+            let rules = match request_body.schema {
+                Some(schema) => checks::rules(&spec, schema)?,
+                None => None,
+            };
+            let rules = rules.map_or_else(|| quote!(&crate::checks::Rules::NONE), |rules| quote!(&#rules));
+            typed_bodies.push(quote! {
+                #id => {
+                    let typed: #ty = ::serde_json::from_value(body).ok()?;
+                    Some(crate::checks::check(&typed, #rules, "body"))
+                }
+            });
             quote! { builder = builder.body(params.body::<#ty>(body)?); }
         } else {
             quote! { params.no_body(body)?; }
@@ -137,6 +150,19 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
 
         /// Every operation `Client::call` and `Conference::call` know, sorted.
         pub const CALLABLE_OPERATIONS: &[&str] = &[#(#ids),*];
+
+        /// The typed checks of `operation_id`'s body on `body` made its typed value (`None`
+        /// when the operation takes no body or `body` is not one): how the tests compare
+        /// them with the JSON validator's.
+        pub fn check_typed_body(
+            operation_id: &str,
+            body: ::serde_json::Value,
+        ) -> ::std::option::Option<::std::result::Result<(), crate::Error>> {
+            match operation_id {
+                #(#typed_bodies)*
+                _ => None,
+            }
+        }
     };
     syn::parse2(tokens).map_err(|e| format!("the generated dispatcher does not parse: {e}"))
 }

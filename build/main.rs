@@ -37,6 +37,7 @@ use std::{env, fs};
 #[cfg(not(test))]
 use serde_json::Value;
 
+mod checks;
 mod constraints;
 mod conventions;
 mod dispatcher;

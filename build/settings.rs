@@ -7,7 +7,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypePa
 use serde_json::Value;
 
 use super::spec_model::Spec;
-use super::{handles, renames, reshape};
+use super::{checks, handles, renames, reshape};
 
 /// The generated client of `spec` (the OpenAPI document of `raw`), reshaped around the call
 /// pipeline; `operations` is how many operations it has.
@@ -62,5 +62,7 @@ pub fn generate(spec: &openapiv3::OpenAPI, raw: &Value, operations: usize) -> Re
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     reshape::reshape_sends(&mut file, raw, operations)?;
     handles::split_handles(&mut file, &handles::conference_operations(raw))?;
+    checks::implement_checked(&mut file, raw)?;
+    checks::insert_request_checks(&mut file, raw)?;
     Ok(file)
 }

@@ -57,6 +57,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod checks;
 mod client;
 mod clock;
 mod config;
@@ -97,7 +98,8 @@ pub const OPENAPI_JSON: &str = validate::SPEC_JSON;
 #[doc(hidden)]
 pub mod testing {
     pub use crate::auth::{app_id_authorization, app_id_signature};
-    pub use crate::validate::{check_request, spec_constraints};
+    pub use crate::generated::check_typed_body;
+    pub use crate::validate::{check_json_body, check_request, spec_constraints};
 }
 
 #[cfg(feature = "simulator")]

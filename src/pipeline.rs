@@ -4,17 +4,19 @@
 //! values made into a `reqwest::Request`, or the input at fault) and a call of [`invoke`]
 //! with the decoder of its success answer. [`invoke`] reads top to bottom:
 //!
-//! 1. **build**: the request from the builder (a missing or unconvertible value is
-//!    [`Error::InvalidInput`] naming the field in the API's spelling);
-//! 2. **validate** it against the spec (the field and the rule it breaks);
-//! 3. **check the origin**: the request goes to the client's endpoint and nowhere else;
-//! 4. **check the scope**: this handle can provide the credentials the operation needs;
-//! 5. **authorize**: the access token or the meeting-control token (fetched once, shared);
-//! 6. **send with retries** when a repeat is safe ([`crate::retry`]);
-//! 7. **renew once** a token the service rejected, and replay the call;
-//! 8. **classify** the answer: an error status is a [`ServiceError`], a redirect or an
+//! 1. **build and validate**: the request from the builder, its typed parameters and body
+//!    checked against the spec's constraints first ([`crate::checks`], generated into
+//!    `into_request`: nothing is serialised and parsed back); a missing, unconvertible or
+//!    invalid value is [`Error::InvalidInput`] naming the field in the API's spelling and the
+//!    rule it breaks;
+//! 2. **check the origin**: the request goes to the client's endpoint and nowhere else;
+//! 3. **check the scope**: this handle can provide the credentials the operation needs;
+//! 4. **authorize**: the access token or the meeting-control token (fetched once, shared);
+//! 5. **send with retries** when a repeat is safe ([`crate::retry`]);
+//! 6. **renew once** a token the service rejected, and replay the call;
+//! 7. **classify** the answer: an error status is a [`ServiceError`], a redirect or an
 //!    oversized body is refused;
-//! 9. **decode** the success body into the operation's type.
+//! 8. **decode** the success body into the operation's type.
 //!
 //! Every phase returns `Result<_, Error>`: a failure is a plain value, nothing travels
 //! beside the call.
@@ -34,7 +36,6 @@ use crate::operations::{OperationMeta, Scheme, TokenEffect, operation, scheme};
 use crate::retry::{Attempts, NoAnswer, Sent};
 use crate::state::{ClientState, ConferenceSession, sensitive};
 use crate::token::FetchResult;
-use crate::validate;
 
 /// What the pipeline needs of a client handle. `Client` implements it in `client.rs`: the
 /// token calls are generated operations, which call the pipeline, so the pipeline reaches
@@ -68,9 +69,6 @@ pub(crate) async fn invoke<C: Caller, T>(
     let (client, mut request) = built?;
     let meta = operation(operation_id).ok_or_else(|| Error::Config(format!("unknown operation {operation_id}")))?;
     let shared = &client.state().shared;
-    if shared.validate {
-        validate::check(meta, &request).map_err(|v| Error::invalid_input(v.field, v.reason))?;
-    }
     if !shared.is_own_origin(request.url()) {
         return Err(Error::Config(format!(
             "{} would go to {}, outside the client's endpoint",
@@ -85,7 +83,7 @@ pub(crate) async fn invoke<C: Caller, T>(
     decode(answer)
 }
 
-/// Phases 5 to 8: authorize, send with retries, renew a rejected token once, classify.
+/// Phases 4 to 7: authorize, send with retries, renew a rejected token once, classify.
 async fn attempt_until_answered(
     client: &impl Caller,
     meta: &'static OperationMeta,

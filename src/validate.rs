@@ -1,8 +1,11 @@
-//! Checks every request against the spec before it is sent.
+//! Checks JSON requests against the spec with a JSON Schema validator: bodies given as JSON
+//! (`Client::call`, the `meeting` command) before they become typed values, what the
+//! simulator receives, and `testing::check_request`. Typed requests are checked by
+//! [`crate::checks`] without becoming JSON.
 //!
 //! The constraints (lengths, ranges, patterns, enums, array sizes) live only in
-//! `spec/openapi.yaml`; build.rs keeps them out of the generated types and this module
-//! applies them to the request progenitor built, so an error names the field and the rule.
+//! `spec/openapi.yaml`; build.rs keeps them out of the generated types, so an error names the
+//! field and the rule.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -17,12 +20,7 @@ use crate::spec_model::Spec;
 /// The spec, as build.rs read it.
 pub(crate) static SPEC_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/openapi.json"));
 
-/// A rule a request breaks.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) struct Violation {
-    pub(crate) field: String,
-    pub(crate) reason: String,
-}
+pub(crate) use crate::checks::Violation;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Location {
@@ -113,25 +111,6 @@ fn compile(spec: &Value, meta: &OperationMeta) -> Option<OperationChecks> {
     Some(OperationChecks { params, body })
 }
 
-/// Checks a request built for `op`. Returns the first rule broken.
-pub(crate) fn check(op: &OperationMeta, request: &reqwest::Request) -> Result<(), Violation> {
-    let url = request.url();
-    // Parsed once; values borrow from the URL unless they needed decoding.
-    let pairs: Vec<(Cow<'_, str>, Cow<'_, str>)> = url.query_pairs().collect();
-    check_with(
-        op,
-        url.path(),
-        |name| {
-            pairs
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| Cow::Borrowed(v.as_ref()))
-        },
-        request.headers(),
-        request.body().and_then(|b| b.as_bytes()),
-    )
-}
-
 /// Checks a request for `operation_id` against the spec (the check the client runs on
 /// every request before sending it): path, query pairs, headers and JSON body.
 ///
@@ -156,6 +135,13 @@ pub fn check_request(
         field: v.field,
         reason: v.reason,
     })
+}
+
+/// Checks a JSON body of `operation_id` as `Client::call` does before it becomes a typed value.
+pub fn check_json_body(operation_id: &str, mut body: Value) -> Result<(), crate::Error> {
+    let op = crate::operations::operation(operation_id)
+        .ok_or_else(|| crate::Error::Config(format!("unknown operation {operation_id}")))?;
+    check_body(op, &mut body).map_err(Violation::into_error)
 }
 
 /// Checks the parts of a request (also used by the simulator on what it receives).

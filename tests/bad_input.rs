@@ -13,7 +13,7 @@ use std::collections::BTreeSet;
 
 use huaweicloud_meeting::operations::{self, Scheme};
 use huaweicloud_meeting::simulator::Simulator;
-use huaweicloud_meeting::testing::{check_request, spec_constraints};
+use huaweicloud_meeting::testing::{check_json_body, check_request, check_typed_body, spec_constraints};
 use huaweicloud_meeting::{Client, Error};
 use serde_json::{Map, Value, json};
 
@@ -422,4 +422,39 @@ fn snake(name: &str) -> String {
         out.push(c.to_ascii_lowercase());
     }
     out
+}
+
+/// The checks generated for typed bodies (no JSON in between) refuse what the JSON validator
+/// refuses, naming the same field: every body case that a typed value can express.
+#[test]
+fn typed_checks_agree_with_the_json_validator_on_every_body_case() {
+    let mut compared = 0;
+    let mut disagreements = Vec::new();
+    for case in cases() {
+        let Some(body) = case.body.clone() else { continue };
+        let Some(typed) = check_typed_body(&case.operation, body.clone()) else {
+            continue; // not a value of the body's type (a wrong JSON type, an unknown enum...)
+        };
+        let json = check_json_body(&case.operation, body);
+        compared += 1;
+        let field = |result: &Result<(), Error>| match result {
+            Ok(()) => None,
+            Err(Error::InvalidInput { field, .. }) => Some(field.clone()),
+            Err(other) => Some(format!("{other:?}")),
+        };
+        if field(&typed) != field(&json) {
+            disagreements.push(format!(
+                "{} via {}: typed {typed:?}, JSON {json:?}",
+                case.constraint, case.operation
+            ));
+        }
+    }
+    println!("{compared} body cases compared");
+    assert!(compared > 200, "only {compared} cases compared");
+    assert!(
+        disagreements.is_empty(),
+        "{} of {compared}:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
 }
