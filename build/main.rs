@@ -9,7 +9,8 @@
 //! - `constraints`: the spec's value constraints left out of the generated types;
 //! - `settings`: progenitor's settings and run, and the rewrites of its output:
 //!   `renames` (identifiers), `reshape` (each builder's `send()` into `into_request` and a
-//!   call of the pipeline), `handles` (meeting-control methods onto `Conference`);
+//!   call of the pipeline), `handles` (meeting-control methods onto `Conference`), `checks`
+//!   (the spec's constraints as checks of the typed values, in each `into_request`);
 //! - `dispatcher`: `Client::call` and `Conference::call`;
 //! - `syntax`: reading progenitor's output; `spec_model` (shared with the library, from
 //!   `src/`): the spec read one way, through one `$ref` resolver.

@@ -240,8 +240,11 @@ impl Conference {
 }
 
 /// The role of the host's entry in a meeting's `passwordEntry`.
+#[cfg(feature = "meetings")]
 const HOST_ROLE: &str = "chair";
 
+// A meeting as the scheduling operations describe it (group `meetings`).
+#[cfg(feature = "meetings")]
 impl types::ConferenceInfo {
     /// The host password of this meeting (its `chair` entry of `passwordEntry`), when the
     /// answer carried it (the scheduler's own answers do).
@@ -254,6 +257,7 @@ impl types::ConferenceInfo {
     }
 }
 
+#[cfg(feature = "meetings")]
 impl Client {
     /// The handle of a meeting the service described (the answer of `create_meeting`,
     /// `search_meetings`, `show_meeting_detail`...): its ID and its host password.

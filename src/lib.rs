@@ -38,12 +38,12 @@
 //!
 //! 1. values: `secret`, `lenient`, `operations` (the operation table generated from the spec),
 //!    `spec_model` (the spec read one way, shared with build.rs), `error`;
-//! 2. mechanisms: `clock` (the time everything reads and waits on), `auth` (credentials, App
-//!    ID signature), `token` (single-flight token cache), `retry` (attempts, backoff and
+//! 2. mechanisms: `clock` (the time everything reads and waits on), `checks` (typed values
+//!    against the spec's constraints), `auth` (credentials, App ID signature), `token` (single-flight token cache), `retry` (attempts, backoff and
 //!    attempt timeouts), `validate` (requests against the spec), `dispatch`
 //!    (JSON values for `Client::call`), `tls`;
 //! 3. `state`: what every client handle carries;
-//! 4. `pipeline`: one call, phase by phase (build, validate, origin, scope, authorize, send
+//! 4. `pipeline`: one call, phase by phase (build and validate, origin, scope, authorize, send
 //!    with retries, renew once, classify, decode), over any handle that implements its
 //!    `Caller` trait;
 //! 5. `generated`: the progenitor client and its `Conference` handle (never edited by hand;
