@@ -300,7 +300,9 @@ mod tests {
 
     #[test]
     fn every_pattern_of_the_spec_compiles() {
-        let spec = crate::validate::spec();
+        let spec: serde_json::Value =
+            serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/openapi.json"))).unwrap();
+        let spec = &spec;
         let mut patterns = Vec::new();
         fn walk<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
             match value {
