@@ -303,20 +303,11 @@ mod tests {
         let spec: serde_json::Value =
             serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/openapi.json"))).unwrap();
         let spec = &spec;
-        let mut patterns = Vec::new();
-        fn walk<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
-            match value {
-                serde_json::Value::Object(map) => {
-                    if let Some(pattern) = map.get("pattern").and_then(serde_json::Value::as_str) {
-                        out.push(pattern);
-                    }
-                    map.values().for_each(|v| walk(v, out));
-                }
-                serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, out)),
-                _ => {}
-            }
-        }
-        walk(spec, &mut patterns);
+        let patterns: Vec<&str> = crate::spec_model::Spec::new(spec)
+            .keyword_locations(&["pattern"])
+            .into_iter()
+            .filter_map(|(_, _, pattern)| pattern.as_str())
+            .collect();
         assert!(!patterns.is_empty());
         for pattern in patterns {
             assert!(fancy_regex::Regex::new(pattern).is_ok(), "{pattern}");

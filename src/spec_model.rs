@@ -114,6 +114,37 @@ impl<'a> Spec<'a> {
             .and_then(Value::as_object)
     }
 
+    /// Every use of one of `keywords` with a non-object value (a constraint such as
+    /// `maxLength: 64`, not a property named `maxLength`), with the JSON pointer of the object
+    /// holding it. `required: false` is left out: it constrains nothing.
+    pub fn keyword_locations(&self, keywords: &[&str]) -> Vec<(String, &'a str, &'a Value)> {
+        fn walk<'a>(value: &'a Value, at: &str, keywords: &[&str], out: &mut Vec<(String, &'a str, &'a Value)>) {
+            match value {
+                Value::Object(map) => {
+                    for (key, child) in map {
+                        if keywords.contains(&key.as_str()) && !child.is_object() {
+                            if child != &Value::Bool(false) {
+                                out.push((at.to_owned(), key.as_str(), child));
+                            }
+                        } else {
+                            let key = key.replace('~', "~0").replace('/', "~1");
+                            walk(child, &format!("{at}/{key}"), keywords, out);
+                        }
+                    }
+                }
+                Value::Array(items) => {
+                    for (index, item) in items.iter().enumerate() {
+                        walk(item, &format!("{at}/{index}"), keywords, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.raw, "", keywords, &mut out);
+        out
+    }
+
     /// Every property and parameter name of the spec (with repeats).
     pub fn names(&self) -> Vec<&'a str> {
         let mut names = Vec::new();

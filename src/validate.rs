@@ -422,35 +422,11 @@ pub fn spec_constraints() -> Vec<(String, String)> {
         "enum",
         "required",
     ];
-    fn walk(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
-        match value {
-            Value::Object(map) => {
-                for (key, child) in map {
-                    if KEYWORDS.contains(&key.as_str()) && !child.is_object() {
-                        if child == &Value::Bool(false) {
-                            continue; // `required: false` constrains nothing
-                        }
-                        out.push((path.to_owned(), key.clone()));
-                    } else {
-                        walk(
-                            child,
-                            &format!("{path}/{}", key.replace('~', "~0").replace('/', "~1")),
-                            out,
-                        );
-                    }
-                }
-            }
-            Value::Array(items) => {
-                for (i, item) in items.iter().enumerate() {
-                    walk(item, &format!("{path}/{i}"), out);
-                }
-            }
-            _ => {}
-        }
-    }
-    let mut out = Vec::new();
-    walk(spec(), "", &mut out);
-    out
+    Spec::new(spec())
+        .keyword_locations(KEYWORDS)
+        .into_iter()
+        .map(|(at, keyword, _)| (at, keyword.to_owned()))
+        .collect()
 }
 
 #[cfg(test)]
