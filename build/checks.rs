@@ -171,7 +171,12 @@ fn field_checks(
         let property = properties
             .get(&json)
             .ok_or(format!("`{name}.{ident}`: no property `{json}` in the schema"))?;
-        let rules = rules_ref(rules(spec, property)?);
+        let rules = rules(spec, property)?;
+        // A field with no rule whose type holds no object has nothing to check.
+        if rules.is_none() && is_leaf(&field.ty) {
+            continue;
+        }
+        let rules = rules_ref(rules);
         let check = quote! {
             crate::checks::Checked::check(&self.#ident, #rules, &crate::checks::Path::Key(at, #json))?;
         };
@@ -182,6 +187,37 @@ fn field_checks(
         });
     }
     Ok(quote!(#(#checks)*))
+}
+
+/// Whether a field's type holds no generated object (only text, numbers, booleans, secrets,
+/// lenient values, JSON, and options and vectors of those).
+fn is_leaf(ty: &syn::Type) -> bool {
+    const LEAVES: &[&str] = &[
+        "String",
+        "i32",
+        "i64",
+        "u32",
+        "u64",
+        "f64",
+        "bool",
+        "Secret",
+        "LenientBool",
+        "LenientI32",
+        "LenientI64",
+        "Value",
+    ];
+    let syn::Type::Path(path) = ty else { return false };
+    let Some(last) = path.path.segments.last() else {
+        return false;
+    };
+    match &last.arguments {
+        syn::PathArguments::None => LEAVES.contains(&last.ident.to_string().as_str()),
+        syn::PathArguments::AngleBracketed(args) if last.ident == "Option" || last.ident == "Vec" => args
+            .args
+            .iter()
+            .all(|arg| matches!(arg, syn::GenericArgument::Type(inner) if is_leaf(inner))),
+        _ => false,
+    }
 }
 
 struct SerdeField {
@@ -349,6 +385,18 @@ mod tests {
         assert!(code.contains(r#"if!self.conf_uuids.is_empty(){crate::checks::Checked::check(&self.conf_uuids,&crate::checks::Rules{min_items:Some(1u64),..crate::checks::Rules::NONE},&crate::checks::Path::Key(at,"confUUIDs"))?;}"#), "{code}");
         assert!(code.contains(r#"&crate::checks::Path::Key(at,"subject"))?;"#), "{code}");
         assert!(code.contains("implcrate::checks::Checkedfortypes::Mode{}"), "{code}");
+    }
+
+    #[test]
+    fn only_fields_with_rules_or_objects_inside_are_checked() {
+        let leaf = |ty: syn::Type| is_leaf(&ty);
+        assert!(leaf(syn::parse_quote!(Option<::std::vec::Vec<::std::string::String>>)));
+        assert!(leaf(syn::parse_quote!(crate::Secret)));
+        assert!(
+            !leaf(syn::parse_quote!(Option<Vec<RestAttendeeDto>>)),
+            "objects inside are checked"
+        );
+        assert!(!leaf(syn::parse_quote!(Mode)));
     }
 
     #[test]

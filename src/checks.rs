@@ -6,7 +6,7 @@
 //! its do; JSON from `Client::call` and the `meeting` command is still checked by the JSON
 //! validator (`validate.rs`) first, and the simulator checks what it receives with it too.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::{OnceLock, RwLock};
 
@@ -123,16 +123,20 @@ fn check_text(text: &str, shown: &dyn Fn() -> String, rules: &Rules, at: &Path<'
 }
 
 /// Whether `text` matches `pattern` (ECMA-262 syntax with look-arounds, as the JSON
-/// validator reads it), each pattern compiled once.
+/// validator reads it), each pattern compiled once. The patterns are the spec's literals in
+/// the generated code: their address and length are their identity (no hashing of the text
+/// per check; two literals at one address with one length are the same text).
 fn matches(pattern: &'static str, text: &str) -> bool {
-    static COMPILED: OnceLock<RwLock<HashMap<&'static str, fancy_regex::Regex>>> = OnceLock::new();
+    type Compiled = RwLock<BTreeMap<(usize, usize), fancy_regex::Regex>>;
+    static COMPILED: OnceLock<Compiled> = OnceLock::new();
     let compiled = COMPILED.get_or_init(Default::default);
-    if let Some(regex) = compiled.read().expect("pattern cache").get(pattern) {
+    let key = (pattern.as_ptr() as usize, pattern.len());
+    if let Some(regex) = compiled.read().expect("pattern cache").get(&key) {
         return regex.is_match(text).unwrap_or(false);
     }
     let regex = fancy_regex::Regex::new(pattern).expect("the spec's patterns compile (checked by tests)");
     let found = regex.is_match(text).unwrap_or(false);
-    compiled.write().expect("pattern cache").insert(pattern, regex);
+    compiled.write().expect("pattern cache").insert(key, regex);
     found
 }
 
