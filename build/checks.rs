@@ -134,6 +134,11 @@ pub fn implement_checked(file: &mut syn::File, raw: &Value) -> Result<(), String
                 continue;
             }
         };
+        if body.is_empty() {
+            // No field with a rule or an object inside.
+            impls.push(syn::parse_quote!(impl crate::checks::Checked for types::#name {}));
+            continue;
+        }
         impls.push(syn::parse_quote! {
             impl crate::checks::Checked for types::#name {
                 fn check(
