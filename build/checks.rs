@@ -12,6 +12,7 @@ use serde_json::Value;
 
 use super::renames::rust_field;
 use super::spec_model::Spec;
+use super::syntax::{module, module_mut};
 
 /// The rules of a schema as a `crate::checks::Rules` expression, or `None` when it has no
 /// constraint. A `$ref`'s target adds its own (draft 2020-12 applies both).
@@ -87,16 +88,8 @@ pub fn implement_checked(file: &mut syn::File, raw: &Value) -> Result<(), String
         .component_schemas()
         .map(|(name, schema)| (name.to_upper_camel_case(), schema))
         .collect();
-    let types = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
-            _ => None,
-        })
-        .ok_or("progenitor generated no `mod types`")?;
     let mut impls: Vec<syn::Item> = Vec::new();
-    for item in &types.1 {
+    for item in module(file, "types")? {
         let (name, fields) = match item {
             syn::Item::Struct(s) => (&s.ident, Some(&s.fields)),
             syn::Item::Enum(e) => (&e.ident, None),
@@ -281,16 +274,8 @@ pub fn insert_request_checks(file: &mut syn::File, raw: &Value) -> Result<(), St
         .filter_map(|op| op.id())
         .map(|id| (id.to_upper_camel_case(), id))
         .collect();
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or("progenitor generated no `mod builder`")?;
     let mut inserted = 0;
-    for item in &mut builder.1 {
+    for item in module_mut(file, "builder")? {
         let syn::Item::Impl(block) = item else { continue };
         let syn::Type::Path(self_type) = &*block.self_ty else {
             continue;

@@ -4,27 +4,20 @@
 
 use serde_json::Value;
 
+use super::spec_model::VALUE_CONSTRAINTS;
+
 /// Value constraints stay in the spec but not in the generated types: the wrapper validates
 /// every request against the spec before sending it, with errors that name the field and
 /// the rule, and the types stay plain (`String`, not one newtype per constrained field; an
 /// integer with an `enum` of allowed values is an `i32`, not a newtype, while a string enum
 /// stays a Rust enum).
 pub fn without_constraints(value: &Value) -> Value {
-    const CONSTRAINTS: &[&str] = &[
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "minItems",
-        "maxItems",
-    ];
     match value {
         Value::Object(map) => {
             let integer = map.get("type").and_then(Value::as_str) == Some("integer");
             Value::Object(
                 map.iter()
-                    .filter(|(key, v)| !CONSTRAINTS.contains(&key.as_str()) || v.is_object())
+                    .filter(|(key, v)| !VALUE_CONSTRAINTS.contains(&key.as_str()) || v.is_object())
                     .filter(|(key, _)| !(integer && key.as_str() == "enum"))
                     .map(|(key, v)| (key.clone(), without_constraints(v)))
                     .collect(),

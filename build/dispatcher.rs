@@ -98,8 +98,9 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
     let conference_elsewhere = elsewhere(&conference_ids, quote! { crate::dispatch::on_conference(operation_id) });
     let client_elsewhere = elsewhere(&client_ids, quote! { crate::dispatch::on_client(operation_id) });
     ids.sort();
-    let tokens = quote! {
-        impl Client {
+    let client_call = call_method(
+        quote!(Client),
+        quote! {
             /// Calls the operation `operation_id` (its `operationId` in the spec, the official
             /// SDK's name) with its parameters and body as JSON values, and returns the response
             /// body as JSON.
@@ -114,39 +115,23 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
             /// An unknown operation, an unknown parameter, a missing required one, a value of
             /// the wrong type or a body where none is taken is an [`crate::Error::InvalidInput`]
             /// naming it; nothing is sent.
-            pub async fn call(
-                &self,
-                operation_id: &str,
-                params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                body: ::std::option::Option<::serde_json::Value>,
-            ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
-                let mut params = crate::dispatch::Params::new(operation_id, params);
-                match operation_id {
-                    #(#client_arms)*
-                    #conference_elsewhere
-                    _ => Err(crate::dispatch::unknown_operation(operation_id)),
-                }
-            }
-        }
-
-        impl Conference {
+        },
+        &client_arms,
+        conference_elsewhere,
+    );
+    let conference_call = call_method(
+        quote!(Conference),
+        quote! {
             /// Calls the meeting-control operation `operation_id` with JSON parameters and
             /// body, as [`Client::call`] calls the others (an operation of the plain client
             /// here is an [`crate::Error::Config`] saying so).
-            pub async fn call(
-                &self,
-                operation_id: &str,
-                params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                body: ::std::option::Option<::serde_json::Value>,
-            ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
-                let mut params = crate::dispatch::Params::new(operation_id, params);
-                match operation_id {
-                    #(#conference_arms)*
-                    #client_elsewhere
-                    _ => Err(crate::dispatch::unknown_operation(operation_id)),
-                }
-            }
-        }
+        },
+        &conference_arms,
+        client_elsewhere,
+    );
+    let tokens = quote! {
+        #client_call
+        #conference_call
 
         /// Every operation `Client::call` and `Conference::call` know, sorted.
         pub const CALLABLE_OPERATIONS: &[&str] = &[#(#ids),*];
@@ -165,6 +150,35 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
         }
     };
     syn::parse2(tokens).map_err(|e| format!("the generated dispatcher does not parse: {e}"))
+}
+
+/// `impl #handle { pub async fn call(..) }` with these arms, then the refusals of the other
+/// handle's operations.
+fn call_method(
+    handle: proc_macro2::TokenStream,
+    docs: proc_macro2::TokenStream,
+    arms: &[proc_macro2::TokenStream],
+    elsewhere: Option<proc_macro2::TokenStream>,
+) -> proc_macro2::TokenStream {
+    use quote::quote;
+    quote! {
+        impl #handle {
+            #docs
+            pub async fn call(
+                &self,
+                operation_id: &str,
+                params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                body: ::std::option::Option<::serde_json::Value>,
+            ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
+                let mut params = crate::dispatch::Params::new(operation_id, params);
+                match operation_id {
+                    #(#arms)*
+                    #elsewhere
+                    _ => Err(crate::dispatch::unknown_operation(operation_id)),
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::renames::{rust_field, rust_name};
 use super::spec_model::Spec;
-use super::syntax::builder_fields;
+use super::syntax::{builder_fields, module, module_mut};
 
 /// Security schemes only a conference handle can provide.
 const CONFERENCE_SCHEMES: &[&str] = &["conferenceToken", "hostPassword"];
@@ -188,16 +188,8 @@ fn on_conference(attr: &syn::Attribute) -> syn::Attribute {
 
 /// Makes `new` of every builder in `mod builder` crate-private; returns how many.
 fn restrict_builder_constructors(file: &mut syn::File) -> Result<usize, String> {
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
-        .ok_or("progenitor generated no `mod builder`")?;
     let mut count = 0;
-    for item in &mut builder.1 {
+    for item in module_mut(file, "builder")? {
         let syn::Item::Impl(block) = item else { continue };
         for member in &mut block.items {
             if let syn::ImplItem::Fn(f) = member
@@ -213,15 +205,9 @@ fn restrict_builder_constructors(file: &mut syn::File) -> Result<usize, String> 
 
 /// How many builders `mod builder` declares (one per operation).
 fn operations_of_file(file: &syn::File) -> usize {
-    file.items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .map_or(0, |(_, items)| {
-            items.iter().filter(|i| matches!(i, syn::Item::Struct(_))).count()
-        })
+    module(file, "builder").map_or(0, |items| {
+        items.iter().filter(|i| matches!(i, syn::Item::Struct(_))).count()
+    })
 }
 
 #[cfg(test)]

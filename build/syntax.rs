@@ -3,19 +3,33 @@
 
 use std::collections::BTreeMap;
 
+/// The items of progenitor's top-level `mod #name` (`types`, `builder`).
+pub fn module<'f>(file: &'f syn::File, name: &str) -> Result<&'f [syn::Item], String> {
+    file.items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_ref().map(|(_, items)| items.as_slice()),
+            _ => None,
+        })
+        .ok_or(format!("progenitor generated no `mod {name}`"))
+}
+
+/// The items of progenitor's top-level `mod #name`, to change them.
+pub fn module_mut<'f>(file: &'f mut syn::File, name: &str) -> Result<&'f mut Vec<syn::Item>, String> {
+    file.items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or(format!("progenitor generated no `mod {name}`"))
+}
+
 /// Each builder struct of progenitor's `mod builder`: its fields but `client`, with the `T`
 /// of their `Result<T, String>` type.
 pub fn builder_fields(file: &syn::File) -> Result<BTreeMap<String, Vec<(String, syn::Type)>>, String> {
-    let builder_mod = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .ok_or("progenitor generated no `mod builder`")?;
     let mut builders = BTreeMap::new();
-    for item in &builder_mod.1 {
+    for item in module(file, "builder")? {
         let syn::Item::Struct(s) = item else { continue };
         let mut fields = Vec::new();
         for field in &s.fields {

@@ -10,6 +10,18 @@
 
 use serde_json::{Map, Value};
 
+/// The keywords that constrain a value (not its type): build.rs keeps them out of the
+/// generated types and writes them into the typed checks.
+pub const VALUE_CONSTRAINTS: &[&str] = &[
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+];
+
 /// The HTTP methods an OpenAPI path item may hold.
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "patch", "head", "options", "trace"];
 

@@ -411,19 +411,13 @@ fn path_parameters<'t>(template: &'t str, path: &str) -> HashMap<&'t str, String
 /// Every constraint keyword the spec uses, with the JSON path of the schema holding it.
 /// Tests enumerate these so that a constraint added without a test fails the suite.
 pub fn spec_constraints() -> Vec<(String, String)> {
-    const KEYWORDS: &[&str] = &[
-        "minLength",
-        "maxLength",
-        "pattern",
-        "minimum",
-        "maximum",
-        "minItems",
-        "maxItems",
-        "enum",
-        "required",
-    ];
+    let keywords: Vec<&str> = crate::spec_model::VALUE_CONSTRAINTS
+        .iter()
+        .copied()
+        .chain(["enum", "required"])
+        .collect();
     Spec::new(spec())
-        .keyword_locations(KEYWORDS)
+        .keyword_locations(&keywords)
         .into_iter()
         .map(|(at, keyword, _)| (at, keyword.to_owned()))
         .collect()
