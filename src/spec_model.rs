@@ -157,6 +157,42 @@ impl<'a> Spec<'a> {
         out
     }
 
+    /// `value` with every field `schema` marks as a secret (`format: password`) replaced by
+    /// `"***"`, through references, properties, array items and `oneOf`/`anyOf`/`allOf`.
+    pub fn masked(&self, value: &Value, schema: &Value) -> Value {
+        let schema = self.resolve(schema).unwrap_or(&Value::Null);
+        if schema.get("format").and_then(Value::as_str) == Some("password") && value.is_string() {
+            return Value::String("***".into());
+        }
+        let mut value = value.clone();
+        for combined in ["oneOf", "anyOf", "allOf"] {
+            for alternative in schema.get(combined).and_then(Value::as_array).into_iter().flatten() {
+                value = self.masked(&value, alternative);
+            }
+        }
+        match value {
+            Value::Object(object) => {
+                let properties = schema.get("properties").and_then(Value::as_object);
+                let masked = object
+                    .into_iter()
+                    .map(|(key, field)| match properties.and_then(|p| p.get(&key)) {
+                        Some(field_schema) => {
+                            let field = self.masked(&field, field_schema);
+                            (key, field)
+                        }
+                        None => (key, field),
+                    })
+                    .collect();
+                Value::Object(masked)
+            }
+            Value::Array(items) => {
+                let item_schema = schema.get("items").unwrap_or(&Value::Null);
+                Value::Array(items.iter().map(|item| self.masked(item, item_schema)).collect())
+            }
+            other => other,
+        }
+    }
+
     /// Every property and parameter name of the spec (with repeats).
     pub fn names(&self) -> Vec<&'a str> {
         let mut names = Vec::new();
@@ -442,6 +478,21 @@ mod tests {
         assert_eq!(spec.resolve(&raw["a"]).unwrap_err(), "unresolved $ref #/nowhere");
         assert!(spec.resolve(&raw["b"]).unwrap_err().contains("not local"));
         assert!(spec.resolve(&raw["loop"]).unwrap_err().contains("too long"));
+    }
+
+    #[test]
+    fn secrets_are_masked_at_any_depth() {
+        let raw = json!({"components": {"schemas": {"Pwd": {"type": "string", "format": "password"}}}});
+        let spec = Spec::new(&raw);
+        let schema = json!({"properties": {
+            "password": {"$ref": "#/components/schemas/Pwd"},
+            "users": {"items": {"properties": {"pwd": {"$ref": "#/components/schemas/Pwd"}, "name": {}}}}
+        }});
+        let body = json!({"password": "p", "users": [{"pwd": "q", "name": "n"}], "other": "o"});
+        assert_eq!(
+            spec.masked(&body, &schema),
+            json!({"password": "***", "users": [{"pwd": "***", "name": "n"}], "other": "o"})
+        );
     }
 
     #[test]

@@ -434,3 +434,45 @@ async fn the_handle_knows_its_meeting() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn muting_follows_the_spec_s_default_and_the_log_shows_what_was_sent() {
+    let sim = Simulator::start().await.unwrap();
+    let (client, id, password) = meeting_in_progress(&sim).await;
+    let host = client.conference(id.clone(), password.as_str());
+    let live = || sim.live_meeting(&id).expect("in progress");
+    // Forbid self-unmuting first, then mute without saying: the default (1) allows it again.
+    host.mute_meeting()
+        .body(RestMuteReqBody::builder().is_mute(1).allow_unmute_by_oneself(0))
+        .send()
+        .await
+        .unwrap();
+    assert!(!live().guests_may_unmute);
+    host.mute_meeting()
+        .body(RestMuteReqBody::builder().is_mute(1))
+        .send()
+        .await
+        .unwrap();
+    assert!(live().all_muted && live().guests_may_unmute, "{:?}", live());
+    // The request log keeps each body, secrets masked.
+    let bodies: Vec<_> = sim
+        .requests()
+        .into_iter()
+        .filter(|r| r.operation == "mute_meeting")
+        .map(|r| r.body)
+        .collect();
+    assert_eq!(
+        bodies,
+        [
+            Some(serde_json::json!({"isMute": 1, "allowUnmuteByOneself": 0})),
+            Some(serde_json::json!({"isMute": 1}))
+        ]
+    );
+    let started = sim
+        .requests()
+        .into_iter()
+        .find(|r| r.operation == "start_meeting")
+        .and_then(|r| r.body)
+        .unwrap();
+    assert_eq!(started["password"], "***", "the host password is a secret: {started}");
+}

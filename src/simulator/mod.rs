@@ -122,6 +122,9 @@ pub struct LoggedRequest {
     pub uri: String,
     /// Status answered; 0 while unanswered or when the connection was dropped mid-response.
     pub status: u16,
+    /// The JSON body received, its secrets (`format: password` in the spec) as `"***"`;
+    /// `None` without a JSON body.
+    pub body: Option<serde_json::Value>,
 }
 
 /// Configures a [`Simulator`].
@@ -505,6 +508,21 @@ async fn download(
         .download(&conf_uuid, &file, token.as_deref())
 }
 
+/// A received body as the request log keeps it: JSON with its secrets masked.
+fn logged_body(operation: Option<&crate::operations::OperationMeta>, body: &[u8]) -> Option<serde_json::Value> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let spec = crate::spec_model::Spec::new(crate::validate::spec());
+    let schema = operation
+        .and_then(|op| spec.operation_at(op.path, op.method))
+        .and_then(|op| op.request_body().ok().flatten())
+        .and_then(|body| body.schema);
+    Some(match schema {
+        Some(schema) => spec.masked(&value, schema),
+        // No schema to tell secrets by: keep the shape, not the values.
+        None => serde_json::Value::String("<a body the spec does not describe>".into()),
+    })
+}
+
 async fn dispatch(
     State(shared): State<Arc<Shared>>,
     method: Method,
@@ -521,6 +539,7 @@ async fn dispatch(
             method: method.to_string(),
             uri: uri.to_string(),
             status: 0,
+            body: logged_body(operation, &body),
         });
         log.len() - 1
     };

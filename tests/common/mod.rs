@@ -57,10 +57,8 @@ impl Captured {
             let mut json = self.json().expect("request bodies are JSON");
             // Secret fields (format password in the spec) are masked like secret headers.
             if let Some(op) = huaweicloud_meeting::operations::route(&self.method, &self.path) {
-                mask_secret_fields(
-                    &mut json,
-                    &operation_spec(op.id)["requestBody"]["content"]["application/json"]["schema"],
-                );
+                let schema = &operation_spec(op.id)["requestBody"]["content"]["application/json"]["schema"];
+                json = model().masked(&json, schema);
             }
             // A fresh signature input on every call.
             for key in ["nonce", "expireTime"] {
@@ -72,40 +70,6 @@ impl Captured {
             out.push('\n');
         }
         out
-    }
-}
-
-/// Replaces the values of `value`'s fields that `schema` marks as secrets (format password).
-fn mask_secret_fields(value: &mut serde_json::Value, schema: &serde_json::Value) {
-    let schema = model().resolve(schema).unwrap();
-    if schema.get("format").and_then(serde_json::Value::as_str) == Some("password") && value.is_string() {
-        *value = serde_json::Value::String("***".into());
-        return;
-    }
-    for combined in ["oneOf", "anyOf", "allOf"] {
-        for alternative in schema
-            .get(combined)
-            .and_then(serde_json::Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            mask_secret_fields(value, alternative);
-        }
-    }
-    if let (Some(properties), Some(object)) = (
-        schema.get("properties").and_then(serde_json::Value::as_object),
-        value.as_object_mut(),
-    ) {
-        for (name, field) in object.iter_mut() {
-            if let Some(field_schema) = properties.get(name) {
-                mask_secret_fields(field, field_schema);
-            }
-        }
-    }
-    if let (Some(items), Some(array)) = (schema.get("items"), value.as_array_mut()) {
-        for item in array {
-            mask_secret_fields(item, items);
-        }
     }
 }
 

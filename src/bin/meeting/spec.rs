@@ -52,11 +52,6 @@ pub fn spec() -> &'static Value {
     SPEC.get_or_init(|| serde_json::from_str(huaweicloud_meeting::OPENAPI_JSON).expect("the library's spec is JSON"))
 }
 
-/// Follows a local `$ref` (to `null` when it leads nowhere).
-pub fn resolve(value: &Value) -> &Value {
-    Spec::new(spec()).resolve(value).unwrap_or(&Value::Null)
-}
-
 /// `conferenceID` -> `conference-id`, `X-Request-Id` -> `x-request-id`, `conf_id` -> `conf-id`,
 /// `confUUIDs` -> `conf-uuids` (as the library's `conf_uuids`).
 pub fn kebab(name: &str) -> String {
@@ -109,30 +104,5 @@ pub fn operations_as_commands() -> Vec<Operation> {
 
 /// `value` with the fields `schema` marks as secrets (format password) replaced by `***`.
 pub fn masked(value: &Value, schema: &Value) -> Value {
-    let schema = resolve(schema);
-    if schema.get("format").and_then(Value::as_str) == Some("password") && value.is_string() {
-        return Value::String("***".into());
-    }
-    match value {
-        Value::Object(object) => {
-            let properties = schema.get("properties").and_then(Value::as_object);
-            Value::Object(
-                object
-                    .iter()
-                    .map(|(key, field)| {
-                        let field_schema = properties.and_then(|p| p.get(key));
-                        (
-                            key.clone(),
-                            field_schema.map_or_else(|| field.clone(), |s| masked(field, s)),
-                        )
-                    })
-                    .collect(),
-            )
-        }
-        Value::Array(items) => {
-            let item_schema = schema.get("items").unwrap_or(&Value::Null);
-            Value::Array(items.iter().map(|item| masked(item, item_schema)).collect())
-        }
-        other => other.clone(),
-    }
+    Spec::new(spec()).masked(value, schema)
 }

@@ -92,8 +92,12 @@ fn mute_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
     }
     let controls = &mut meeting.live.as_mut().expect("in progress").controls;
     controls.all_muted = mute;
-    if let Some(allow) = request.allow_unmute_by_oneself {
-        controls.guests_may_unmute = allow == 1;
+    // The spec: when muting, participants may unmute themselves unless told otherwise
+    // (`allowUnmuteByOneself` defaults to 1).
+    match request.allow_unmute_by_oneself {
+        Some(allow) => controls.guests_may_unmute = allow == 1,
+        None if mute => controls.guests_may_unmute = true,
+        None => {}
     }
     meeting.log_control(now, HOST, if mute { "MUTE_ALL" } else { "UNMUTE_ALL" }, "");
     Ok(None)
