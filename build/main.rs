@@ -11,6 +11,8 @@
 //!   `renames` (identifiers), `reshape` (each builder's `send()` into `into_request` and a
 //!   call of the pipeline), `handles` (meeting-control methods onto `Conference`), `checks`
 //!   (the spec's constraints as checks of the typed values, in each `into_request`);
+//! - `docs`: the spec's descriptions on the setters of body and operation builders, and
+//!   `Client`'s own page;
 //! - `dispatcher`: `Client::call` and `Conference::call`;
 //! - `syntax`: reading progenitor's output; `spec_model` (shared with the library, from
 //!   `src/`): the spec read one way, through one `$ref` resolver.
@@ -42,6 +44,7 @@ mod checks;
 mod constraints;
 mod conventions;
 mod dispatcher;
+mod docs;
 mod handles;
 #[path = "../src/naming.rs"]
 mod naming;

@@ -7,7 +7,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypePa
 use serde_json::Value;
 
 use super::spec_model::Spec;
-use super::{checks, handles, renames, reshape};
+use super::{checks, docs, handles, renames, reshape};
 
 /// The generated client of `spec` (the OpenAPI document of `raw`), reshaped around the call
 /// pipeline; `operations` is how many operations it has.
@@ -64,5 +64,7 @@ pub fn generate(spec: &openapiv3::OpenAPI, raw: &Value, operations: usize) -> Re
     handles::split_handles(&mut file, &handles::conference_operations(raw))?;
     checks::implement_checked(&mut file, raw)?;
     checks::insert_request_checks(&mut file, raw)?;
+    docs::document_setters(&mut file, raw)?;
+    docs::document_client(&mut file)?;
     Ok(file)
 }

@@ -5,23 +5,78 @@
 //! document in `spec/openapi.yaml`; this crate adds what makes them safe to use:
 //! authentication (App ID signature or account/password, tokens fetched lazily, shared and
 //! renewed), meeting-control tokens, request validation against the spec, retries that never
-//! repeat an unsafe call, typed errors and tracing.
+//! repeat an unsafe call, typed errors, tracing, and a local simulator of the service to test
+//! against.
+//!
+//! # Schedule a meeting
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), huaweicloud_meeting::Error> {
 //! use huaweicloud_meeting::Client;
+//! use huaweicloud_meeting::types::RestScheduleConfDto;
 //!
 //! // HUAWEICLOUD_MEETING_APP_ID / _APP_KEY (or _ACCOUNT / _PASSWORD) must be set.
 //! let client = Client::from_env()?;
-//! let page = client.search_meetings().limit(10).send().await?;
-//! for meeting in page.data.iter().flatten() {
-//!     println!("{:?} {:?}", meeting.conference_id, meeting.subject);
-//! }
+//! let meeting = RestScheduleConfDto::builder()
+//!     .subject("Design review".to_owned())
+//!     .media_types("HDVideo")
+//!     .start_time("2030-01-01 08:00".to_owned())
+//!     .length(60);
+//! let created = client.create_meeting().body(meeting).send().await?;
+//! println!("{:?}", created[0].conference_id);
 //! # Ok(()) }
 //! ```
 //!
-//! Every operation's `send()` returns [`Error`] on failure: the service's code, message and
-//! request id, or the transport error as its `source()`, or the field at fault.
+//! # Run a meeting in progress
+//!
+//! Meeting-control operations are on the handle of one meeting ([`Conference`]); it obtains
+//! the meeting-control token with the host password and fills the meeting's ID:
+//!
+//! ```no_run
+//! # async fn run(client: huaweicloud_meeting::Client, created: huaweicloud_meeting::types::ConferenceInfo) -> Result<(), huaweicloud_meeting::Error> {
+//! use huaweicloud_meeting::types::RestMuteReqBody;
+//! let meeting = client.conference_of(&created)?;
+//! meeting.mute_meeting().body(RestMuteReqBody::builder().is_mute(1)).send().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! # Test against the simulator
+//!
+//! With the `simulator` feature, `simulator::Simulator` serves the API on 127.0.0.1 over
+//! HTTPS, with state, faults to inject and a clock to move:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! use huaweicloud_meeting::simulator::Simulator;
+//! let sim = Simulator::start().await.unwrap();
+//! let client = sim.client_builder().build().unwrap();
+//! let page = client.search_meetings().send().await.unwrap();
+//! assert_eq!(page.count, Some(0));
+//! # }
+//! ```
+//!
+//! Every operation's `send()` returns [`Error`] on failure: the phase it failed in, what it
+//! means ([`Error::kind`]), the service's code, message and request id, or the transport
+//! error as its `source()`, or the field at fault.
+//!
+//! # Features
+//!
+//! | feature | what |
+//! | --- | --- |
+//! | `rustls` (default) | TLS with rustls and ring |
+//! | `rustls-aws-lc-rs` | rustls with aws-lc-rs instead of ring |
+//! | `native-tls` | the platform's TLS instead of rustls |
+//! | `all-operations` (default) | every operation group below |
+//! | `meetings` | scheduling, meetings in progress, history |
+//! | `control` | meeting control, on [`Conference`] |
+//! | `recordings` | recordings of held meetings, [`Client::download_recording_file`] |
+//! | `vmr` | cloud meeting rooms |
+//! | `enterprise` | enterprise administration: users, departments, administrators |
+//! | `simulator` | the local simulator of the service (module `simulator`) |
+//! | `cli` | the `meeting` command |
+//!
+//! Authentication is always there. A program that needs a few groups builds faster with
+//! `default-features = false, features = ["rustls", ...]`.
 //!
 //! # Tracing
 //!
