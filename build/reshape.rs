@@ -13,8 +13,12 @@ use super::syntax::result_ok_type;
 
 /// Reshapes every builder's `send()` of `file`; `operations` is how many the spec has.
 pub fn reshape_sends(file: &mut syn::File, raw: &Value, operations: usize) -> Result<(), String> {
+    // The operation table (`table.rs`) is sorted by id: each send names its row by index.
+    let mut ids: Vec<&str> = Spec::new(raw).operations().filter_map(|op| op.id()).collect();
+    ids.sort_unstable();
     let mut reshape = ReshapeSends {
         fields: parameter_fields(raw)?,
+        positions: ids.iter().enumerate().map(|(i, id)| (id.to_string(), i)).collect(),
         sends: 0,
         problem: None,
     };
@@ -120,6 +124,8 @@ fn parameter_fields(raw: &Value) -> Result<BTreeMap<String, BTreeMap<String, Str
 /// the endpoint (the builders' `new` are made crate-private by `handles.rs`).
 struct ReshapeSends {
     fields: BTreeMap<String, BTreeMap<String, String>>,
+    /// Each operation's row in the operation table.
+    positions: BTreeMap<String, usize>,
     sends: usize,
     problem: Option<String>,
 }
@@ -140,7 +146,7 @@ impl VisitMut for ReshapeSends {
             if function.sig.ident != "send" || function.sig.asyncness.is_none() {
                 continue;
             }
-            match reshape_send(self.fields.get(&self_name), function) {
+            match reshape_send(self.fields.get(&self_name), &self.positions, function) {
                 Ok(mut items) => {
                     added.append(&mut items);
                     self.sends += 1;
@@ -163,6 +169,7 @@ impl VisitMut for ReshapeSends {
 /// `into_request` and the public `send` of one builder, from its generated `send`.
 fn reshape_send(
     fields: Option<&BTreeMap<String, String>>,
+    positions: &BTreeMap<String, usize>,
     function: &syn::ImplItemFn,
 ) -> Result<Vec<syn::ImplItem>, String> {
     use quote::{ToTokens, quote};
@@ -219,6 +226,9 @@ fn reshape_send(
         .nth(1)
         .map(str::to_owned)
         .ok_or("no operation_id in `OperationInfo`")?;
+    let index = *positions
+        .get(&operation)
+        .ok_or(format!("`{operation}` is not an operation of the spec"))?;
     let docs: Vec<&syn::Attribute> = function.attrs.iter().filter(|a| a.path().is_ident("doc")).collect();
     Ok(vec![
         syn::parse_quote! {
@@ -234,7 +244,8 @@ fn reshape_send(
             /// The request is checked against the spec, sent with the client's credentials
             /// and retried when that is safe; any failure is a [`crate::Error`].
             pub async fn send(self) -> ::std::result::Result<#success, crate::Error> {
-                crate::pipeline::invoke(#operation, self.into_request(), crate::pipeline::#decode).await
+                let operation = crate::operations::at(#index, #operation);
+                crate::pipeline::invoke(operation, self.into_request(), crate::pipeline::#decode).await
             }
         },
     ])
@@ -333,11 +344,16 @@ mod tests {
         }
     }
 
+    fn positions() -> BTreeMap<String, usize> {
+        BTreeMap::from([("cancel_meeting".to_owned(), 3)])
+    }
+
     #[test]
     fn a_send_becomes_into_request_and_a_pipeline_call() {
         let fields = parameter_fields(&spec()).unwrap();
         let reshaped = reshape_send(
             fields.get("CancelMeeting"),
+            &positions(),
             &generated_send(quote::quote!(_ => Err(Error::UnexpectedResponse(response)),)),
         )
         .unwrap();
@@ -361,14 +377,14 @@ mod tests {
         );
         assert!(!into_request.contains("api-version"), "{into_request}");
         let send = send.to_token_stream().to_string();
-        assert!(send.contains(r#"crate :: pipeline :: invoke ("cancel_meeting" , self . into_request () , crate :: pipeline :: decode_empty)"#), "{send}");
+        assert!(send.contains(r#"let operation = crate :: operations :: at (3usize , "cancel_meeting") ; crate :: pipeline :: invoke (operation , self . into_request () , crate :: pipeline :: decode_empty)"#), "{send}");
     }
 
     #[test]
     fn an_answer_the_pipeline_does_not_decode_fails_the_build() {
         let fields = parameter_fields(&spec()).unwrap();
         let send = generated_send(quote::quote!(201u16 => Ok(ResponseValue::empty(response)),));
-        let error = |fields| reshape_send(fields, &send).map(|_| ()).unwrap_err();
+        let error = |fields| reshape_send(fields, &positions(), &send).map(|_| ()).unwrap_err();
         let unknown_arm = error(fields.get("CancelMeeting"));
         assert!(unknown_arm.contains("an answer arm `201u16"), "{unknown_arm}");
         assert!(error(None).contains("no operation of the spec"));

@@ -26,7 +26,7 @@ pub fn render(conventions: &Conventions) -> String {
         };
         writeln!(
             schemes,
-            "    SecurityScheme {{ scheme: Scheme::{}, header: {:?}, fixed_headers: &[{fixed}], conference_parameter: {conference_parameter} }},",
+            "    SecurityScheme {{ scheme: Scheme::{}, header: ::http::HeaderName::from_static({:?}), fixed_headers: &[{fixed}], conference_parameter: {conference_parameter} }},",
             scheme.variant, scheme.header
         )
         .unwrap();
@@ -56,14 +56,15 @@ pub fn render(conventions: &Conventions) -> String {
 #[non_exhaustive]
 pub enum Scheme {{
 {variants}}}
-pub(crate) static SECURITY_SCHEMES: &[SecurityScheme] = &[
+pub(crate) static SECURITY_SCHEMES: [SecurityScheme; {count}] = [
 {schemes}];
 /// Sorted by operation id.
 pub(crate) static OPERATIONS: &[OperationMeta] = &[
 {}
 ];
 ",
-        operations.join("\n")
+        operations.join("\n"),
+        count = conventions.schemes.len(),
     )
 }
 
@@ -102,7 +103,7 @@ mod tests {
             table.contains("    /// Host password.\n    /// Second line.\n    HostPassword,\n"),
             "{table}"
         );
-        assert!(table.contains(r#"SecurityScheme { scheme: Scheme::HostPassword, header: "x-password", fixed_headers: &[("x-login-type", "1"), ], conference_parameter: Some("conferenceID") },"#), "{table}");
+        assert!(table.contains(r#"SecurityScheme { scheme: Scheme::HostPassword, header: ::http::HeaderName::from_static("x-password"), fixed_headers: &[("x-login-type", "1"), ], conference_parameter: Some("conferenceID") },"#), "{table}");
         assert!(table.contains(r#"OperationMeta { id: "stop", method: "PUT", path: "/v1/stop", retry: RetryClass::Idempotent, security: &[Scheme::HostPassword], error_format: ErrorFormat::Mmc, needs_meeting_in_progress: true, token_effect: TokenEffect::None },"#), "{table}");
         syn::parse_file(&table).expect("the table parses as Rust");
     }

@@ -14,12 +14,13 @@ pub enum RetryClass {
     Unsafe,
 }
 
-/// A credential an operation needs, as declared in the spec's `securitySchemes`. Header
-/// names are lowercase (as `HeaderName::from_static` wants them).
+/// A credential an operation needs, as declared in the spec's `securitySchemes`. Its header's
+/// name is made once, in the table (not per call).
 #[derive(Debug)]
 pub(crate) struct SecurityScheme {
     pub(crate) scheme: Scheme,
-    pub(crate) header: &'static str,
+    pub(crate) header: http::HeaderName,
+    /// Headers sent with it (lower-case names).
     pub(crate) fixed_headers: &'static [(&'static str, &'static str)],
     /// The query parameter naming the meeting a call with this credential is for.
     pub(crate) conference_parameter: Option<&'static str>,
@@ -81,6 +82,14 @@ pub fn operations() -> &'static [OperationMeta] {
 /// The operation with this id.
 pub fn operation(id: &str) -> Option<&'static OperationMeta> {
     position(id).map(|i| &OPERATIONS[i])
+}
+
+/// The operation at `index` of the table, which build.rs knows for each builder (no lookup by
+/// name per call); `id` is checked in debug builds.
+pub(crate) fn at(index: usize, id: &str) -> &'static OperationMeta {
+    let op = &OPERATIONS[index];
+    debug_assert_eq!(op.id, id, "build.rs placed {id} at {index}");
+    op
 }
 
 /// Index of the operation in [`operations()`].

@@ -32,7 +32,7 @@ use futures::future::BoxFuture;
 
 use crate::clock::Clock;
 use crate::error::{DispatchError, Error, ServiceError, chain, request_id_header, snippet};
-use crate::operations::{OperationMeta, Scheme, TokenEffect, operation, scheme};
+use crate::operations::{OperationMeta, Scheme, TokenEffect, scheme};
 use crate::retry::{Attempts, NoAnswer, Sent};
 use crate::state::{ClientState, ConferenceSession, sensitive};
 use crate::token::FetchResult;
@@ -62,12 +62,11 @@ pub(crate) struct Answer {
 
 /// Runs one call of the operation `operation_id` through every phase.
 pub(crate) async fn invoke<C: Caller, T>(
-    operation_id: &'static str,
+    meta: &'static OperationMeta,
     built: Result<(&C, reqwest::Request), Error>,
     decode: fn(Answer) -> Result<ResponseValue<T>, Error>,
 ) -> Result<ResponseValue<T>, Error> {
     let (client, mut request) = built?;
-    let meta = operation(operation_id).ok_or_else(|| Error::Config(format!("unknown operation {operation_id}")))?;
     let shared = &client.state().shared;
     if !shared.is_own_origin(request.url()) {
         return Err(Error::Config(format!(
@@ -323,9 +322,7 @@ async fn authorize(client: &impl Caller, meta: &OperationMeta, request: &mut req
                 .clone()
                 .expect("checked by check_scope"),
         };
-        request
-            .headers_mut()
-            .insert(HeaderName::from_static(scheme.header), value);
+        request.headers_mut().insert(scheme.header.clone(), value);
         for (name, value) in scheme.fixed_headers {
             request
                 .headers_mut()
