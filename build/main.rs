@@ -13,6 +13,8 @@
 //!   (the spec's constraints as checks of the typed values, in each `into_request`);
 //! - `docs`: the spec's descriptions on the setters of body and operation builders, and
 //!   `Client`'s own page;
+//! - `setters`: body-builder setters that take `&str` for optional text and builders for
+//!   lists of objects;
 //! - `dispatcher`: `Client::call` and `Conference::call`;
 //! - `syntax`: reading progenitor's output; `spec_model` (shared with the library, from
 //!   `src/`): the spec read one way, through one `$ref` resolver.
@@ -53,6 +55,7 @@ mod reshape;
 mod selection;
 // progenitor's run is tested by the generated-code snapshots, not by unit tests: leaving it
 // out of the test target spares compiling progenitor a second time.
+mod setters;
 #[cfg(not(test))]
 mod settings;
 #[path = "../src/spec_model.rs"]

@@ -7,7 +7,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypePa
 use serde_json::Value;
 
 use super::spec_model::Spec;
-use super::{checks, docs, handles, renames, reshape};
+use super::{checks, docs, handles, renames, reshape, setters};
 
 /// The generated client of `spec` (the OpenAPI document of `raw`), reshaped around the call
 /// pipeline; `operations` is how many operations it has.
@@ -66,5 +66,6 @@ pub fn generate(spec: &openapiv3::OpenAPI, raw: &Value, operations: usize) -> Re
     checks::insert_request_checks(&mut file, raw)?;
     docs::document_setters(&mut file, raw)?;
     docs::document_client(&mut file)?;
+    setters::accept_what_people_type(&mut file)?;
     Ok(file)
 }

@@ -90,16 +90,8 @@ async fn run(client: &Client, member: &str) -> ExitCode {
 
     // A meeting with two attendees.
     let attendees = vec![
-        RestAttendeeDto::builder()
-            .name(String::from("Alice"))
-            .phone(String::from("+8613800000001"))
-            .try_into()
-            .expect("valid attendee"),
-        RestAttendeeDto::builder()
-            .name(String::from("Bob"))
-            .phone(String::from("+8613800000002"))
-            .try_into()
-            .expect("valid attendee"),
+        RestAttendeeDto::builder().name("Alice").phone("+8613800000001"),
+        RestAttendeeDto::builder().name("Bob").phone("+8613800000002"),
     ];
     let meeting = RestScheduleConfDto::builder()
         .subject(String::from("Quarterly review"))
@@ -139,12 +131,8 @@ async fn run(client: &Client, member: &str) -> ExitCode {
 
     // Meeting control: the handle obtains and caches the control token itself.
     let control = client.conference(&conference_id, host_password);
-    let removal = RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![
-        DelAttendInfo::builder()
-            .number("+8613800000002")
-            .try_into()
-            .expect("valid removal"),
-    ]);
+    let removal = RestBulkDelAttendReqBody::builder()
+        .bulk_del_attend_info(vec![DelAttendInfo::builder().number("+8613800000002")]);
     let removed = step!(
         "delete_attendees",
         control

@@ -57,7 +57,7 @@ impl Client {
     ///     .delete_attendees()
     ///     .conference_id("914083136")
     ///     .body(RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![
-    ///         DelAttendInfo::builder().number("+991116003815").try_into().expect("number is set"),
+    ///         DelAttendInfo::builder().number("+991116003815"),
     ///     ]))
     ///     .send()
     ///     .await?;

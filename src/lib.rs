@@ -13,15 +13,19 @@
 //! ```no_run
 //! # async fn run() -> Result<(), huaweicloud_meeting::Error> {
 //! use huaweicloud_meeting::Client;
-//! use huaweicloud_meeting::types::RestScheduleConfDto;
+//! use huaweicloud_meeting::types::{RestAttendeeDto, RestScheduleConfDto};
 //!
 //! // HUAWEICLOUD_MEETING_APP_ID / _APP_KEY (or _ACCOUNT / _PASSWORD) must be set.
 //! let client = Client::from_env()?;
 //! let meeting = RestScheduleConfDto::builder()
-//!     .subject("Design review".to_owned())
+//!     .subject("Design review")
 //!     .media_types("HDVideo")
-//!     .start_time("2030-01-01 08:00".to_owned())
-//!     .length(60);
+//!     .start_time("2030-01-01 08:00")
+//!     .length(60)
+//!     .attendees(vec![
+//!         RestAttendeeDto::builder().name("Ann").phone("+8613800000001"),
+//!         RestAttendeeDto::builder().name("Ben").email("ben@example.com"),
+//!     ]);
 //! let created = client.create_meeting().body(meeting).send().await?;
 //! println!("{:?}", created[0].conference_id);
 //! # Ok(()) }
@@ -91,7 +95,7 @@
 //!
 //! Each module uses only modules of lower layers (checked by `scripts/module-layers.py`):
 //!
-//! 1. values: `secret`, `lenient`, `operations` (the operation table generated from the spec),
+//! 1. values: `secret`, `lenient`, `optional`, `operations` (the operation table generated from the spec),
 //!    `spec_model` (the spec read one way, shared with build.rs), `error`;
 //! 2. mechanisms: `clock` (the time everything reads and waits on), `checks` (typed values
 //!    against the spec's constraints), `auth` (credentials, App ID signature), `token` (single-flight token cache), `retry` (attempts, backoff and
@@ -123,6 +127,7 @@ mod error;
 mod generated;
 mod lenient;
 pub mod operations;
+mod optional;
 mod pipeline;
 mod retry;
 mod secret;
@@ -141,6 +146,7 @@ pub use config::{
 pub use error::{AttemptFailure, DispatchError, Error, ErrorCode, ErrorKind, ServiceError, TokenError};
 pub use generated::{CALLABLE_OPERATIONS, Client, Conference, ResponseValue, builder, types};
 pub use lenient::{LenientBool, LenientI32, LenientI64};
+pub use optional::IntoOptional;
 pub use retry::RetryConfig;
 pub use secret::Secret;
 #[doc(hidden)]

@@ -43,7 +43,7 @@ pub async fn meeting_in_progress(client: &Client, n: usize) -> (String, String) 
 
 fn removal(number: &str) -> RestBulkDelAttendReqBody {
     RestBulkDelAttendReqBody::builder()
-        .bulk_del_attend_info(vec![DelAttendInfo::builder().number(number).try_into().unwrap()])
+        .bulk_del_attend_info(vec![DelAttendInfo::builder().number(number)])
         .try_into()
         .unwrap()
 }

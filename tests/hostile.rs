@@ -28,7 +28,7 @@ fn redirect(sim: &Simulator, operation: &str, status: u16, location: impl Into<S
 
 fn removal() -> RestBulkDelAttendReqBody {
     RestBulkDelAttendReqBody::builder()
-        .bulk_del_attend_info(vec![DelAttendInfo::builder().number("+1").try_into().unwrap()])
+        .bulk_del_attend_info(vec![DelAttendInfo::builder().number("+1")])
         .try_into()
         .unwrap()
 }

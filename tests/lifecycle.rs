@@ -166,9 +166,10 @@ async fn a_meeting_goes_from_schedule_to_history_with_attendance_records_and_rec
     let host = client.conference(id.clone(), password.as_str());
     host.delete_attendees()
         .conference_id(&id)
-        .body(RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![
-            DelAttendInfo::builder().number("+8613800000002").try_into().unwrap(),
-        ]))
+        .body(
+            RestBulkDelAttendReqBody::builder()
+                .bulk_del_attend_info(vec![DelAttendInfo::builder().number("+8613800000002")]),
+        )
         .send()
         .await
         .unwrap();

@@ -237,10 +237,7 @@ async fn access_token_expired_mid_run_is_renewed_and_the_unsafe_call_replayed_on
 async fn control_token_expired_mid_run_is_renewed() {
     let (sim, client) = setup().await;
     let body = RestScheduleConfDto::builder().media_types("Voice").attendees(vec![
-        huaweicloud_meeting::types::RestAttendeeDto::builder()
-            .phone("+1".to_owned())
-            .try_into()
-            .unwrap(),
+        huaweicloud_meeting::types::RestAttendeeDto::builder().phone("+1".to_owned()),
     ]);
     let created = client.create_meeting().body(body).send().await.unwrap().into_inner();
     let id = created[0].conference_id.clone().unwrap();
@@ -248,12 +245,8 @@ async fn control_token_expired_mid_run_is_renewed() {
     let control = client.conference(&id, host);
     control.create_conf_token().conference_id(&id).send().await.unwrap();
     sim.inject("delete_attendees", Fault::ExpireToken);
-    let removal = huaweicloud_meeting::types::RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![
-        huaweicloud_meeting::types::DelAttendInfo::builder()
-            .number("+1")
-            .try_into()
-            .unwrap(),
-    ]);
+    let removal = huaweicloud_meeting::types::RestBulkDelAttendReqBody::builder()
+        .bulk_del_attend_info(vec![huaweicloud_meeting::types::DelAttendInfo::builder().number("+1")]);
     control
         .delete_attendees()
         .conference_id(&id)

@@ -259,10 +259,7 @@ async fn removing_someone_not_in_the_meeting_is_an_error() {
         .await
         .unwrap();
     let body = huaweicloud_meeting::types::RestBulkDelAttendReqBody::builder().bulk_del_attend_info(vec![
-        huaweicloud_meeting::types::DelAttendInfo::builder()
-            .number("+100")
-            .try_into()
-            .unwrap(),
+        huaweicloud_meeting::types::DelAttendInfo::builder().number("+100"),
     ]);
     let e = client
         .conference(&id, host)
