@@ -104,21 +104,7 @@ async fn attempt_until_answered(
             earlier,
             mut last_expiry,
         } = attempts.send(meta, request).await;
-        let response = match last {
-            Ok(response) => response,
-            Err(NoAnswer::Transport(source)) => {
-                return Err(Error::Dispatch(DispatchError::NoAnswer {
-                    source,
-                    earlier_attempts: earlier,
-                }));
-            }
-            Err(NoAnswer::TimedOut(after)) => {
-                return Err(Error::Dispatch(DispatchError::TimedOut {
-                    after,
-                    earlier_attempts: earlier,
-                }));
-            }
-        };
+        let response = last.map_err(|none| none.into_error(earlier.clone()))?;
         let status = response.status();
         // Only a caller-supplied HTTP client follows redirects: only its answers can come
         // from elsewhere.
@@ -133,12 +119,9 @@ async fn attempt_until_answered(
         }
         // Reading the body counts against the last attempt's timeout.
         let read = last_expiry.bound(read_capped(response, shared.max_response_body));
-        let (headers, body, _) = read.await.map_err(|()| {
-            Error::Dispatch(DispatchError::TimedOut {
-                after: shared.attempt_timeout,
-                earlier_attempts: earlier.clone(),
-            })
-        })??;
+        let (headers, body, _) = read
+            .await
+            .map_err(|()| NoAnswer::TimedOut(shared.attempt_timeout).into_error(earlier.clone()))??;
         if status.as_u16() < 400 {
             let answer = Answer { status, headers, body };
             follow_token_effect(client, meta, &used, &answer);

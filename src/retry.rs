@@ -8,7 +8,7 @@ use futures::future::BoxFuture;
 use rand::Rng as _;
 
 use crate::clock::Clock;
-use crate::error::{AttemptFailure, is_tls_handshake_failure, request_id_header};
+use crate::error::{AttemptFailure, DispatchError, is_tls_handshake_failure, request_id_header};
 use crate::operations::{OperationMeta, RetryClass};
 
 /// How failed calls are retried.
@@ -85,6 +85,23 @@ pub(crate) enum NoAnswer {
     Transport(reqwest::Error),
     /// No answer within the client's attempt timeout, on the client's clock.
     TimedOut(Duration),
+}
+
+impl NoAnswer {
+    /// The call's error when its last attempt got no answer after the `earlier` ones.
+    pub(crate) fn into_error(self, earlier: Vec<AttemptFailure>) -> crate::Error {
+        let failure = match self {
+            NoAnswer::Transport(source) => DispatchError::NoAnswer {
+                source,
+                earlier_attempts: earlier,
+            },
+            NoAnswer::TimedOut(after) => DispatchError::TimedOut {
+                after,
+                earlier_attempts: earlier,
+            },
+        };
+        crate::Error::Dispatch(failure)
+    }
 }
 
 /// One attempt's outcome: an answer of any status, or none.

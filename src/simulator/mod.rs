@@ -51,6 +51,7 @@ mod directory;
 mod examples;
 mod history;
 mod live;
+mod log;
 mod meetings;
 mod recordings;
 mod rooms;
@@ -71,6 +72,8 @@ use crate::auth::Credentials;
 use crate::config::ClientBuilder;
 
 pub use live::{LiveMeeting, LiveParticipant, Role};
+pub use log::LoggedRequest;
+use log::logged_body;
 pub use rooms::DEFAULT_ROOMS;
 
 /// A fault to inject into the next call of an operation.
@@ -109,23 +112,6 @@ pub enum Fault {
 /// The largest request body the simulator reads; a larger one is answered 413 after reading
 /// at most this much.
 pub const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
-
-/// A call the simulator received.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct LoggedRequest {
-    /// Operation id, or `unknown`.
-    pub operation: &'static str,
-    /// HTTP method.
-    pub method: String,
-    /// Path and query.
-    pub uri: String,
-    /// Status answered; 0 while unanswered or when the connection was dropped mid-response.
-    pub status: u16,
-    /// The JSON body received, its secrets (`format: password` in the spec) as `"***"`;
-    /// `None` without a JSON body.
-    pub body: Option<serde_json::Value>,
-}
 
 /// Configures a [`Simulator`].
 #[derive(Clone, Debug)]
@@ -506,21 +492,6 @@ async fn download(
         .lock()
         .expect("service lock")
         .download(&conf_uuid, &file, token.as_deref())
-}
-
-/// A received body as the request log keeps it: JSON with its secrets masked.
-fn logged_body(operation: Option<&crate::operations::OperationMeta>, body: &[u8]) -> Option<serde_json::Value> {
-    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let spec = crate::spec_model::Spec::new(crate::validate::spec());
-    let schema = operation
-        .and_then(|op| spec.operation_at(op.path, op.method))
-        .and_then(|op| op.request_body().ok().flatten())
-        .and_then(|body| body.schema);
-    Some(match schema {
-        Some(schema) => spec.masked(&value, schema),
-        // No schema to tell secrets by: keep the shape, not the values.
-        None => serde_json::Value::String("<a body the spec does not describe>".into()),
-    })
 }
 
 async fn dispatch(
