@@ -3,8 +3,6 @@
 
 mod common;
 
-use std::process::{Command, Stdio};
-
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::testing::{app_id_authorization, app_id_signature};
 use huaweicloud_meeting::types::{
@@ -15,13 +13,6 @@ use serde_json::{Value, json};
 
 const APP: &str = "simulator-app-id";
 const KEY: &str = "simulator-app-key";
-
-fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
 
 /// A signed App ID authentication sent with plain reqwest.
 async fn raw_auth(sim: &Simulator, key: &str, expire_time: i64, nonce: &str, extra: Value) -> (u16, Value) {
@@ -57,49 +48,52 @@ async fn raw_auth_with(
     (status, response.json().await.unwrap_or(Value::Null))
 }
 
-fn nonce(i: usize) -> String {
-    format!("{i:0>40}")
-}
-
 #[tokio::test]
 async fn app_id_signatures_are_verified_as_the_service_does() {
     let sim = Simulator::start().await.unwrap();
-    let later = now() + 600;
-    let (status, body) = raw_auth(&sim, KEY, later, &nonce(1), json!({})).await;
+    let later = common::unix_now() + 600;
+    let (status, body) = raw_auth(&sim, KEY, later, &common::nonce(1), json!({})).await;
     assert_eq!(status, 200, "{body}");
     let token: TokenDto = serde_json::from_value(body).unwrap();
     assert!(token.access_token.is_some() && token.valid_period.is_some() && token.expire_time.is_some());
 
-    let (status, body) = raw_auth(&sim, "wrong-key", later, &nonce(2), json!({})).await;
+    let (status, body) = raw_auth(&sim, "wrong-key", later, &common::nonce(2), json!({})).await;
     assert_eq!((status, body["error_code"].as_str()), (401, Some("USG.206010000")));
     assert!(body["request_id"].is_string(), "USG errors carry request_id");
 
-    let (status, body) = raw_auth(&sim, KEY, now() - 5, &nonce(3), json!({})).await;
+    let (status, body) = raw_auth(&sim, KEY, common::unix_now() - 5, &common::nonce(3), json!({})).await;
     assert_eq!(
         (status, body["error_code"].as_str()),
         (401, Some("USG.206010057")),
         "expired signature"
     );
 
-    let (status, _) = raw_auth(&sim, KEY, later, &nonce(1), json!({})).await;
+    let (status, _) = raw_auth(&sim, KEY, later, &common::nonce(1), json!({})).await;
     assert_eq!(status, 401, "a nonce is used once");
 
     // Hex case does not matter; the legacy header without `access=` is accepted.
-    let upper = app_id_signature(APP, KEY, None, None, later, &nonce(4)).to_uppercase();
+    let upper = app_id_signature(APP, KEY, None, None, later, &common::nonce(4)).to_uppercase();
     let (status, _) = raw_auth_with(
         &sim,
         &format!("HMAC-SHA256 signature={upper}"),
         later,
-        &nonce(4),
+        &common::nonce(4),
         json!({}),
     )
     .await;
     assert_eq!(status, 200);
 
     // corpId is refused in single-enterprise mode; nulls for optional fields are fine.
-    let (status, _) = raw_auth(&sim, KEY, later, &nonce(5), json!({"corpId": "807074304"})).await;
+    let (status, _) = raw_auth(&sim, KEY, later, &common::nonce(5), json!({"corpId": "807074304"})).await;
     assert_eq!(status, 401);
-    let (status, body) = raw_auth(&sim, KEY, later, &nonce(6), json!({"corpId": null, "deptCode": null})).await;
+    let (status, body) = raw_auth(
+        &sim,
+        KEY,
+        later,
+        &common::nonce(6),
+        json!({"corpId": null, "deptCode": null}),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
 
     // Out-of-range input is rejected with the field named.
@@ -113,7 +107,7 @@ async fn a_user_holds_at_most_64_tokens() {
     let sim = Simulator::start().await.unwrap();
     let mut tokens = Vec::new();
     for i in 0..65 {
-        let (status, body) = raw_auth(&sim, KEY, now() + 600, &nonce(100 + i), json!({})).await;
+        let (status, body) = raw_auth(&sim, KEY, common::unix_now() + 600, &common::nonce(100 + i), json!({})).await;
         assert_eq!(status, 200);
         tokens.push(body["accessToken"].as_str().unwrap().to_owned());
     }
@@ -411,7 +405,7 @@ async fn cloud_meeting_rooms_are_listed_assigned_and_reclaimed() {
 #[tokio::test]
 async fn bad_input_is_rejected_with_the_service_codes_and_leniency_where_the_service_is_lenient() {
     let sim = Simulator::start().await.unwrap();
-    let (_, body) = raw_auth(&sim, KEY, now() + 600, &nonce(7), json!({})).await;
+    let (_, body) = raw_auth(&sim, KEY, common::unix_now() + 600, &common::nonce(7), json!({})).await;
     let token = body["accessToken"].as_str().unwrap().to_owned();
     let post = |body: &'static str, content_type: &'static str| {
         let (url, token) = (
@@ -495,247 +489,6 @@ async fn every_successful_response_parses_into_the_generated_types() {
     check::<QueryOrgVmrPage>(&get("/v1/usg/dcs/corp/vmr".into()).await);
 }
 
-/// Runs an example (built by `cargo test`) against its embedded simulator and checks that
-/// each step succeeded.
-fn example_succeeds(name: &str, steps: &[&str]) {
-    let exe = std::env::current_exe().unwrap();
-    let example = exe.parent().unwrap().parent().unwrap().join("examples").join(name);
-    let output = Command::new(&example)
-        .env_remove("HUAWEICLOUD_MEETING_APP_ID")
-        .env_remove("HUAWEICLOUD_MEETING_APP_KEY")
-        .output()
-        .unwrap_or_else(|e| panic!("{}: {e}", example.display()));
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    for step in steps {
-        assert!(
-            stdout.lines().any(|l| l.starts_with("ok") && l.contains(step)),
-            "step {step} missing:\n{stdout}"
-        );
-    }
-    assert!(stdout.contains("done: every step succeeded"), "{stdout}");
-}
-
-#[test]
-fn quickstart_example_succeeds() {
-    example_succeeds(
-        "quickstart",
-        &[
-            "create_app_id_token",
-            "create_recurring_meeting",
-            "update_recurring_meeting",
-            "create_meeting",
-            "start_meeting",
-            "delete_attendees",
-            "cancel_meeting",
-            "search_corp_vmr",
-            "associate_vmr",
-            "disassociate_vmr",
-        ],
-    );
-}
-
-#[test]
-fn meeting_lifecycle_example_succeeds() {
-    example_succeeds(
-        "meeting_lifecycle",
-        &[
-            "create_meeting",
-            "update_meeting",
-            "start_meeting",
-            "search_online_meetings",
-            "stop_meeting",
-            "search_his_meetings",
-            "search_attendance_records",
-            "search_ctl_records",
-            "show_recording_file_urls",
-            "download_recording_file    Hd",
-            "download_recording_file    Sd",
-            "delete_token",
-        ],
-    );
-}
-
-#[test]
-fn meeting_control_example_succeeds() {
-    example_succeeds(
-        "meeting_control",
-        &[
-            "start_meeting",
-            "invite_participant",
-            "mute_meeting",
-            "mute_participant",
-            "rename_participant",
-            "set_cohost",
-            "record",
-            "lock_meeting",
-            "prolong_meeting",
-            "hang_up",
-            "move_to_waiting_room",
-            "allow_waiting_participant",
-            "stop_meeting",
-        ],
-    );
-}
-
-#[test]
-fn enterprise_admin_example_succeeds() {
-    example_succeeds(
-        "enterprise_admin",
-        &[
-            "add_department",
-            "add_user",
-            "search_users",
-            "search_corp_dir",
-            "add_corp_admin",
-            "batch_update_user_status",
-            "create_app_id_token        Erik refused",
-            "associate_vmr",
-            "disassociate_vmr",
-            "batch_delete_corp_admins",
-            "batch_delete_users",
-            "delete_department",
-        ],
-    );
-}
-
-/// The binary's help names the environment variables that keep secrets off the command line.
-#[test]
-fn standalone_binary_takes_secrets_from_the_environment() {
-    let help = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
-        .arg("--help")
-        .env_remove("MEETING_SIMULATOR_APP_KEY")
-        .output()
-        .unwrap();
-    let help = String::from_utf8(help.stdout).unwrap();
-    for variable in ["MEETING_SIMULATOR_APP_KEY", "MEETING_SIMULATOR_PASSWORD"] {
-        assert!(help.contains(variable), "--help does not name {variable}:\n{help}");
-    }
-    let missing = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
-        .args(["--app-id", "x"])
-        .env_remove("MEETING_SIMULATOR_APP_KEY")
-        .output()
-        .unwrap();
-    assert!(!missing.status.success(), "no app key anywhere is refused");
-}
-
-/// The standalone binary serves HTTPS that a plain HTTP client can use, and stops on Ctrl-C.
-#[tokio::test]
-async fn standalone_binary_serves_https() {
-    let dir = std::env::temp_dir().join(format!("meeting-sim-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let ca = dir.join("ca.pem");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--tls",
-            "--app-id",
-            "cli-app",
-            "--member",
-            "dave",
-        ])
-        // The key from the environment, not the command line (visible to every user).
-        .env("MEETING_SIMULATOR_APP_KEY", "cli-key")
-        .arg("--ca-out")
-        .arg(&ca)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    assert!(url.starts_with("https://127.0.0.1:"), "{url}");
-
-    let pem = std::fs::read(&ca).unwrap();
-    let http = common::raw_http()
-        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
-        .build()
-        .unwrap();
-    let expire = now() + 600;
-    let signature = app_id_signature("cli-app", "cli-key", None, None, expire, &nonce(9));
-    let auth: Value = http
-        .post(format!("{url}/v2/usg/acs/auth/appauth"))
-        .header("authorization", app_id_authorization("cli-app", &signature))
-        .json(&json!({"appId": "cli-app", "clientType": 72, "expireTime": expire, "nonce": nonce(9)}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let rooms: Value = http
-        .get(format!("{url}/v1/usg/dcs/corp/vmr"))
-        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(rooms["count"], 3);
-    // Without the CA the certificate is not trusted.
-    assert!(reqwest::get(format!("{url}/v1/usg/dcs/corp/vmr")).await.is_err());
-    // A percent-encoded path segment is decoded (`%64ave` is `dave`).
-    let room = rooms["data"][0]["id"].as_str().unwrap();
-    let assigned = http
-        .post(format!(
-            "{url}/v1/usg/dcs/corp/vmr/assign-to-member/%64ave?accountType=1"
-        ))
-        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
-        .json(&json!([room]))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(assigned.status(), 200);
-
-    // The quickstart, configured by the environment, runs its flow against this endpoint.
-    let exe = std::env::current_exe().unwrap();
-    let example = exe
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("examples")
-        .join("quickstart");
-    let output = Command::new(&example)
-        .env("HUAWEICLOUD_MEETING_ENDPOINT", &url)
-        .env("HUAWEICLOUD_MEETING_APP_ID", "cli-app")
-        .env("HUAWEICLOUD_MEETING_APP_KEY", "cli-key")
-        .env("HUAWEICLOUD_MEETING_CA_FILE", &ca)
-        .env("HUAWEICLOUD_MEETING_MEMBER", "dave")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(output.status.success(), "{stdout}");
-    assert!(
-        !stdout.contains("simulator listening"),
-        "used the configured endpoint: {stdout}"
-    );
-    assert!(stdout.contains("done: every step succeeded"), "{stdout}");
-
-    let status = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let exit = child.wait().unwrap();
-    assert!(exit.success(), "stops cleanly on interrupt: {exit:?}");
-    std::fs::remove_dir_all(&dir).ok();
-}
-
-/// Plain reqwest, as a program not using this library would. The crate builds reqwest without
-/// a crypto provider of its own (it picks ring itself), so such a program installs one.
 /// Every operation of the spec is served: its example request, on a simulator seeded with the
 /// world the examples assume (the meeting in progress for meeting-control operations), gets
 /// a success whose body decodes into the operation's response type. An operation added to

@@ -245,3 +245,16 @@ pub fn host_password(info: &huaweicloud_meeting::types::ConferenceInfo) -> Strin
 pub fn code(error: &huaweicloud_meeting::Error) -> Option<&str> {
     error.code().map(|c| c.as_str())
 }
+
+/// Seconds since the Unix epoch (an App ID signature's `expireTime` is in them).
+pub fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// A 40-character nonce made of `i` (the service wants 32 to 64 characters).
+pub fn nonce(i: usize) -> String {
+    format!("{i:0>40}")
+}
