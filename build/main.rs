@@ -16,6 +16,7 @@
 //! - `setters`: body-builder setters that take `&str` for optional text and builders for
 //!   lists of objects;
 //! - `dispatcher`: `Client::call` and `Conference::call`;
+//! - `simulator`: the simulator's typed input of each operation and one trait per tag;
 //! - `syntax`: reading progenitor's output; `spec_model` (shared with the library, from
 //!   `src/`): the spec read one way, through one `$ref` resolver.
 //!
@@ -23,6 +24,7 @@
 //! - `codegen.rs`: the progenitor client (types, builders, `Client`, `Conference`), each
 //!   builder's `send()` reshaped into `into_request` and a call of `crate::pipeline::invoke`;
 //! - `dispatch.rs`: `Client::call` and `Conference::call`, any operation by id with JSON values;
+//! - `simulator.rs`: the simulator's inputs, one trait per tag and its `serve_<tag>`;
 //! - `operations.rs`: the security schemes and per-operation metadata the wrapper needs
 //!   (credentials, retry class, error format, meeting in progress, token effect);
 //! - `openapi.json`: the spec of the enabled groups, for request validation, the `meeting`
@@ -58,6 +60,7 @@ mod selection;
 mod setters;
 #[cfg(not(test))]
 mod settings;
+mod simulator;
 #[path = "../src/spec_model.rs"]
 mod spec_model;
 mod syntax;
@@ -92,8 +95,10 @@ fn run() -> Result<(), String> {
     let operations = spec_model::Spec::new(&raw).operations().count();
     let file = settings::generate(&spec, &raw, operations)?;
     let dispatch = dispatcher::dispatcher(&raw, &file)?;
+    let simulated = simulator::simulator(&raw, &file)?;
     write(&out.join("codegen.rs"), &render(&file))?;
     write(&out.join("dispatch.rs"), &render(&dispatch))?;
+    write(&out.join("simulator.rs"), &render(&simulated))?;
     write(&out.join("operations.rs"), &table)?;
     write(
         &out.join("openapi.json"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Checks that the modules of src/ import each other one way only (no cycle) and prints
-them in layers, lowest first. A module is a top-level module of the crate (src/X.rs or
+them in layers, lowest first; then the same for the submodules of src/simulator (each
+src/simulator/X.rs with src/simulator/X/). A module is a top-level module of the crate (src/X.rs or
 src/X/); `crate::Name` of a name re-exported in lib.rs counts as a use of the module that
 defines it. The generated client (src/generated.rs) is read from its reviewed snapshot,
 tests/snapshots/generated_code__generated_client.snap, since its code lives in OUT_DIR.
@@ -62,6 +63,58 @@ def uses(text, known, names):
     return result
 
 
+def simulator_graph():
+    """The submodules of src/simulator (its root, mod.rs, which ties them together, left out)
+    and which of them each uses, with `super::` paths resolved from each file's place."""
+    root = SRC / "simulator"
+    graph = {}
+    files = {}
+    for path in sorted(root.rglob("*.rs")):
+        parts = list(path.relative_to(root).with_suffix("").parts)
+        if parts == ["mod"]:
+            continue
+        graph.setdefault(parts[0], set())
+        files.setdefault(parts[0], []).append((path, parts))
+    for area, entries in files.items():
+        for path, parts in entries:
+            text = re.sub(r"//[^\n]*", "", path.read_text())
+            here = ["simulator"] + parts  # the module the file is
+            for prefix, rest in re.findall(r"\b((?:crate|self|super)(?:::super)*)::(\{[^;]*?\}|\w+)", text):
+                steps = prefix.split("::")
+                if steps[0] == "crate":
+                    target = []
+                else:
+                    target = list(here)
+                    for step in steps:
+                        if step == "super":
+                            target = target[:-1]
+                heads = [rest] if not rest.startswith("{") else [p.split("::")[0] for p in re.split(r"[,\s]+", rest.strip("{}")) if p]
+                for head in heads:
+                    absolute = target + [head]
+                    if len(absolute) >= 2 and absolute[0] == "simulator" and absolute[1] in graph:
+                        if absolute[1] != area:
+                            graph[area].add(absolute[1])
+    return graph
+
+
+def layered(graph, what):
+    """Prints `graph` in layers, lowest first; 1 and the cycle on a cycle."""
+    layers, placed = [], set()
+    while len(placed) < len(graph):
+        layer = sorted(m for m in graph if m not in placed and graph[m] <= placed)
+        if not layer:
+            stuck = {m for m in graph if m not in placed}
+            cycle = find_cycle({m: graph[m] & stuck for m in stuck})
+            print(f"import cycle among {what}: " + " -> ".join(cycle), file=sys.stderr)
+            return 1
+        layers.append(layer)
+        placed |= set(layer)
+    for i, layer in enumerate(layers):
+        print(f"layer {i}: " + ", ".join(f"{m} (uses {', '.join(sorted(graph[m])) or 'nothing'})" for m in layer))
+    print(f"{len(graph)} {what}, no import cycle")
+    return 0
+
+
 def main():
     mods = modules()
     names = reexports()
@@ -69,21 +122,9 @@ def main():
     for module, files in mods.items():
         for path in files:
             graph[module] |= uses(path.read_text(), mods, names) - {module}
-    # Cycle detection and layering (Kahn's algorithm over "depends on").
-    layers, placed = [], set()
-    while len(placed) < len(graph):
-        layer = sorted(m for m in graph if m not in placed and graph[m] <= placed)
-        if not layer:
-            stuck = {m for m in graph if m not in placed}
-            cycle = find_cycle({m: graph[m] & stuck for m in stuck})
-            print("import cycle among src/ modules: " + " -> ".join(cycle), file=sys.stderr)
-            return 1
-        layers.append(layer)
-        placed |= set(layer)
-    for i, layer in enumerate(layers):
-        print(f"layer {i}: " + ", ".join(f"{m} (uses {', '.join(sorted(graph[m])) or 'nothing'})" for m in layer))
-    print(f"{len(graph)} modules, no import cycle")
-    return 0
+    status = layered(graph, "modules of src/")
+    print("src/simulator:")
+    return layered(simulator_graph(), "modules of src/simulator") or status
 
 
 def find_cycle(graph):

@@ -119,7 +119,7 @@ impl Params {
 
 /// `value` as a `T`, also when a number or boolean comes as a string or the other way round
 /// (command lines and query strings carry text).
-fn lenient<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+pub(crate) fn lenient<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     let first = match serde_json::from_value::<T>(value.clone()) {
         Ok(parsed) => return Ok(parsed),
         Err(e) => e.to_string(),

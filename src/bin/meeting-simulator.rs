@@ -2,12 +2,13 @@
 //!
 //! ```text
 //! cargo run --features simulator --bin meeting-simulator -- --listen 127.0.0.1:8443 --tls \
-//!     --app-id ID [--account NAME] [--member USER_ID]... [--rooms N] [--ca-out FILE]
+//!     --app-id ID [--account NAME] [--member USER_ID]... [--rooms N] [--ca-out FILE] \
+//!     [--corp-id ID] [--enterprise ID]... [--sp-account NAME]
 //! ```
 //!
-//! The app key and the account's password come from `MEETING_SIMULATOR_APP_KEY` and
-//! `MEETING_SIMULATOR_PASSWORD` (or `--app-key` / `--password`, visible to every user of the
-//! machine in the process list).
+//! The app key and the passwords come from `MEETING_SIMULATOR_APP_KEY`,
+//! `MEETING_SIMULATOR_PASSWORD` and `MEETING_SIMULATOR_SP_PASSWORD` (or `--app-key`,
+//! `--password`, `--sp-password`, visible to every user of the machine in the process list).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -50,6 +51,25 @@ struct Args {
     /// Number of cloud meeting rooms.
     #[arg(long, default_value_t = DEFAULT_ROOMS)]
     rooms: usize,
+    /// ID of the default enterprise (where the App ID without a corp ID, --account and the
+    /// members act).
+    #[arg(long, default_value = huaweicloud_meeting::simulator::DEFAULT_CORP)]
+    corp_id: String,
+    /// Another enterprise, with its own directory, rooms, meetings and recordings; repeatable.
+    #[arg(long = "enterprise")]
+    enterprises: Vec<String>,
+    /// The SP administrator's account: the App ID becomes multi-tenant (signed with a corp
+    /// ID it acts in that enterprise).
+    #[arg(long, requires = "sp_password")]
+    sp_account: Option<String>,
+    /// Password of --sp-account. Prefer the environment variable.
+    #[arg(
+        long,
+        requires = "sp_account",
+        env = "MEETING_SIMULATOR_SP_PASSWORD",
+        hide_env_values = true
+    )]
+    sp_password: Option<String>,
     /// Write the PEM of the CA that signed the HTTPS certificate to this file.
     #[arg(long, requires = "tls")]
     ca_out: Option<PathBuf>,
@@ -62,7 +82,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .listen(args.listen)
         .tls(args.tls)
         .app(args.app_id, args.app_key)
-        .rooms(args.rooms);
+        .rooms(args.rooms)
+        .corp_id(args.corp_id);
+    for corp_id in args.enterprises {
+        builder = builder.enterprise(corp_id);
+    }
+    if let (Some(account), Some(password)) = (args.sp_account, args.sp_password) {
+        builder = builder.sp_account(account, password);
+    }
     if let (Some(account), Some(password)) = (args.account, args.password) {
         builder = builder.account(account, password);
     }

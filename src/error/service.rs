@@ -116,6 +116,24 @@ error_codes! {
     UserNotFound = "USG.201040000",
     /// `100000429`: server flow control.
     FlowControl = "100000429",
+    /// `MMC.111070002`: insufficient permission (client SDK table).
+    InsufficientPermission = "MMC.111070002",
+    /// `MMC.111070004`: authentication failed (client SDK table).
+    AuthFailed = "MMC.111070004",
+    /// `USG.206010007`: the account is not activated (disabled).
+    AccountNotActivated = "USG.206010007",
+    /// `USG.000000003`: an invalid parameter.
+    InvalidParameter = "USG.000000003",
+    /// `USG.201040017`: the user ID already exists.
+    UserIdExists = "USG.201040017",
+    /// `USG.201040004`: the default administrator cannot be deleted.
+    DefaultAdminProtected = "USG.201040004",
+    /// `USG.201040003`: only an ordinary user can become an enterprise administrator.
+    NotAnOrdinaryUser = "USG.201040003",
+    /// `USG.201030000`: the department does not exist.
+    DepartmentNotFound = "USG.201030000",
+    /// `USG.201030006`: the top-level department cannot be deleted.
+    TopDepartmentProtected = "USG.201030006",
 }
 
 impl fmt::Display for ErrorCode {

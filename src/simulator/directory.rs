@@ -1,46 +1,25 @@
 //! The enterprise directory: users (accounts, third-party user IDs, status, department),
 //! the department tree, administrators, devices and the enterprise's resources.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 
-use super::auth::ADMIN;
-use super::service::{Handler, Service};
-use super::wire::{Call, Failure, Outcome, fail, hex_id, int32, page, paged, reply};
+use super::api::{Answer, Context, Handle, input};
+use super::events::{Account, Event, Listener};
+use super::wire::{Failure, fail, hex_id, int32, page, paged};
+use crate::ErrorCode;
 use crate::Secret;
 use crate::types::{
-    AddDepartmentResponse, AddUserDto, ChildDeptDto, CorpAdminDto, DeptBasicDto, DeptDto, ModDeptDto, ModUserDto,
-    QueryCorpAdminResultDto, QueryDeptResultDto, QueryDeviceResultDto, QueryUserResultDto, QueryVmrPkgResResultDto,
-    ResDetailDto, SearchCorpDirResponse, SearchDevicesResponse, SearchUserResultDto, SearchUsersResponse,
+    AddDepartmentResponse, ChildDeptDto, DeptBasicDto, QueryCorpAdminResultDto, QueryDeptResultDto,
+    QueryDeviceResultDto, QueryUserResultDto, QueryVmrPkgResResultDto, ResDetailDto, SearchCorpDirResponse,
+    SearchCorpDirSearchScope, SearchDevicesResponse, SearchUserResultDto, SearchUsersResponse,
     ShowCorpResourceResponse, ShowDepartmentResponse, UserDto,
 };
 
 mod corp;
 mod departments;
-
-use corp::*;
-use departments::*;
-
-pub(super) const HANDLERS: &[(&str, Handler)] = &[
-    ("add_user", add_user),
-    ("search_users", search_users),
-    ("show_user_detail", show_user_detail),
-    ("update_user", update_user),
-    ("batch_delete_users", batch_delete_users),
-    ("batch_update_user_status", batch_update_user_status),
-    ("add_department", add_department),
-    ("update_department", update_department),
-    ("delete_department", delete_department),
-    ("show_department", show_department),
-    ("search_department_by_name", search_department_by_name),
-    ("search_corp_dir", search_corp_dir),
-    ("add_corp_admin", add_corp_admin),
-    ("show_corp_admin", show_corp_admin),
-    ("batch_delete_corp_admins", batch_delete_corp_admins),
-    ("search_devices", search_devices),
-    ("show_corp_resource", show_corp_resource),
-];
+mod users;
 
 /// The root department, which always exists.
 const ROOT: &str = "1";
@@ -50,18 +29,18 @@ const DEFAULT_ADMIN: i32 = 0;
 const ADMINISTRATOR: i32 = 1;
 const MEMBER: i32 = 2;
 
-pub(super) struct User {
+struct User {
     id: String,
     /// Huawei Cloud Meeting account (account/password authentication, `accountType` 0).
-    pub(super) account: String,
+    account: String,
     /// Third-party user ID (App ID authentication, `accountType` 1).
-    pub(super) third_account: Option<String>,
+    third_account: Option<String>,
     name: String,
     english_name: Option<String>,
     phone: Option<String>,
     country: Option<String>,
     email: Option<String>,
-    pub(super) password: Option<Secret>,
+    password: Option<Secret>,
     dept_code: String,
     title: Option<String>,
     desc: Option<String>,
@@ -69,14 +48,29 @@ pub(super) struct User {
     sort_level: i32,
     hide_phone: bool,
     /// 0 normal, 1 disabled.
-    pub(super) status: i32,
+    status: i32,
     admin_type: i32,
     created: DateTime<Utc>,
 }
 
 impl User {
-    pub(super) fn is_disabled(&self) -> bool {
+    fn is_disabled(&self) -> bool {
         self.status == 1
+    }
+
+    /// How the user signs in, as the other areas learn it.
+    fn changed(&self) -> Event {
+        Event::UserChanged(Account {
+            account: self.account.clone(),
+            third_account: self.third_account.clone(),
+            password: self.password.clone(),
+            disabled: self.is_disabled(),
+        })
+    }
+
+    /// The member the rooms area assigns rooms to: the third-party user ID, else the account.
+    fn member(&self) -> &str {
+        self.third_account.as_deref().unwrap_or(&self.account)
     }
 }
 
@@ -97,23 +91,36 @@ struct Device {
 
 pub(super) struct Directory {
     departments: BTreeMap<String, Department>,
-    pub(super) users: Vec<User>,
+    users: Vec<User>,
     devices: Vec<Device>,
     /// The enterprise's cloud meeting rooms (for its resources).
     rooms: usize,
+    /// The `vmrId` of each room the rooms area told of, in the order first told, with the
+    /// member it is assigned to (`None`: free).
+    assignments: Vec<(String, Option<String>)>,
+    /// The conference IDs of the meetings in progress.
+    in_progress: BTreeSet<String>,
 }
 
 fn user_not_found(account: &str) -> Failure {
-    fail(400, "USG.201040000", format!("User account {account} does not exist"))
+    fail(
+        400,
+        ErrorCode::UserNotFound,
+        format!("User account {account} does not exist"),
+    )
 }
 
 fn dept_not_found(code: &str) -> Failure {
-    fail(400, "USG.201030000", format!("Department {code} does not exist"))
+    fail(
+        400,
+        ErrorCode::DepartmentNotFound,
+        format!("Department {code} does not exist"),
+    )
 }
 
 /// A rule of the service broken by a parameter (the service's "check the parameters").
 fn invalid(message: impl Into<String>) -> Failure {
-    fail(400, "USG.000000003", message)
+    fail(400, ErrorCode::InvalidParameter, message)
 }
 
 impl Directory {
@@ -139,18 +146,25 @@ impl Directory {
                 dept_code: ROOT.to_owned(),
             }],
             rooms,
+            assignments: Vec::new(),
+            in_progress: BTreeSet::new(),
         }
     }
 
+    /// A `UserChanged` event for each user: how each signs in (published at start).
+    pub(super) fn accounts(&self) -> Vec<Event> {
+        self.users.iter().map(User::changed).collect()
+    }
+
     /// The user `account` names: its account (`accountType` 0) or third-party user ID (1).
-    pub(super) fn find(&self, account: &str, account_type: i64) -> Option<&User> {
+    fn find(&self, account: &str, account_type: Option<i32>) -> Option<&User> {
         self.position(account, account_type).ok().map(|i| &self.users[i])
     }
 
-    fn position(&self, account: &str, account_type: i64) -> Result<usize, Failure> {
+    fn position(&self, account: &str, account_type: Option<i32>) -> Result<usize, Failure> {
         self.users
             .iter()
-            .position(|u| match account_type {
+            .position(|u| match account_type.unwrap_or(0) {
                 1 => u.third_account.as_deref() == Some(account),
                 _ => u.account == account,
             })
@@ -191,11 +205,11 @@ impl Directory {
         found
     }
 
-    /// The departments a search is limited to: `deptCode` and, unless `sub_flag` is false,
+    /// The departments a search is limited to: `dept_code` and, unless `sub_depts` is false,
     /// every department under it; `None` for the whole enterprise.
-    fn scope(&self, call: &Call<'_>, sub_flag: &str) -> Option<Vec<String>> {
-        let code = call.param("deptCode")?;
-        Some(if call.param(sub_flag).as_deref() == Some("false") {
+    fn scope(&self, dept_code: Option<String>, sub_depts: Option<bool>) -> Option<Vec<String>> {
+        let code = dept_code?;
+        Some(if sub_depts == Some(false) {
             vec![code]
         } else {
             self.subtree(&code)
@@ -228,262 +242,74 @@ impl Directory {
         }
         Ok(())
     }
-}
 
-fn vmr_of(service: &Service, user: &User) -> Option<String> {
-    service
-        .rooms
-        .assigned_to(user.third_account.as_deref().unwrap_or(&user.account))
-}
-
-fn user_result(service: &Service, user: &User) -> QueryUserResultDto {
-    let directory = &service.directory;
-    QueryUserResultDto {
-        id: Some(user.id.clone()),
-        user_account: Some(user.account.clone()),
-        name: Some(user.name.clone()),
-        english_name: user.english_name.clone(),
-        phone: user.phone.clone(),
-        country: user.country.clone(),
-        email: user.email.clone(),
-        sip_num: user.phone.clone(),
-        dept_code: Some(user.dept_code.clone()),
-        dept_name: directory.departments.get(&user.dept_code).map(|d| d.name.clone()),
-        dept_name_path: Some(directory.path(&user.dept_code, true)),
-        user_type: Some(2),
-        admin_type: Some(user.admin_type),
-        signature: user.signature.clone(),
-        title: user.title.clone(),
-        desc: user.desc.clone(),
-        status: Some(user.status),
-        sort_level: Some(user.sort_level),
-        hide_phone: Some(user.hide_phone),
-        third_account: user.third_account.clone(),
-        license: Some(0),
-        active_time: Some(user.created.timestamp_millis()),
-        ..QueryUserResultDto::default()
-    }
-}
-
-fn add_user(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let request: AddUserDto = call.parse()?;
-    let now = service.clock.now();
-    let directory = &mut service.directory;
-    let id = hex_id();
-    let account = request
-        .account
-        .clone()
-        .filter(|a| !a.is_empty())
-        .unwrap_or_else(|| id.clone());
-    if request.phone.is_none() && request.email.is_none() {
-        return Err(invalid("phone or email: at least one is mandatory"));
-    }
-    if directory.users.iter().any(|u| u.account == account) {
-        return Err(fail(400, "USG.201040017", format!("User ID {account} already exists")));
-    }
-    if let Some(third) = request.third_account.as_deref().filter(|t| !t.is_empty())
-        && directory
-            .users
+    /// The `vmrId` of the first room assigned to `user`.
+    fn vmr_of(&self, user: &User) -> Option<String> {
+        self.assignments
             .iter()
-            .any(|u| u.third_account.as_deref() == Some(third))
-    {
-        return Err(fail(
-            400,
-            "USG.201040017",
-            format!("Third-party user ID {third} already exists"),
-        ));
+            .find(|(_, member)| member.as_deref() == Some(user.member()))
+            .map(|(vmr_id, _)| vmr_id.clone())
     }
-    directory.check_contact(request.phone.as_deref(), request.email.as_deref(), None)?;
-    let dept_code = request.dept_code.clone().unwrap_or_else(|| ROOT.to_owned());
-    directory.department(&dept_code)?;
-    directory.users.push(User {
-        id,
-        account,
-        third_account: request.third_account.filter(|t| !t.is_empty()),
-        name: request.name,
-        english_name: request.english_name,
-        phone: request.phone,
-        country: request.country,
-        email: request.email,
-        password: request.pwd,
-        dept_code,
-        title: request.title,
-        desc: request.desc,
-        signature: request.signature,
-        sort_level: request.sort_level.unwrap_or(10000),
-        hide_phone: request.hide_phone.unwrap_or(false),
-        status: request.status.unwrap_or(0),
-        admin_type: MEMBER,
-        created: now,
-    });
-    let user = service.directory.users.last().expect("just added");
-    reply(&user_result(service, user))
-}
 
-fn search_users(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (offset, limit) = page(call, 10);
-    let directory = &service.directory;
-    let key = call.param("searchKey").unwrap_or_default();
-    let departments = directory.scope(call, "enableSubDept");
-    let status = call.int_param("status");
-    let admin_type = call.int_param("adminType");
-    let mut users: Vec<&User> = directory
-        .users
-        .iter()
-        .filter(|u| {
-            key.is_empty()
-                || [
-                    Some(&u.name),
-                    Some(&u.account),
-                    u.phone.as_ref(),
-                    u.email.as_ref(),
-                    u.third_account.as_ref(),
-                ]
-                .into_iter()
-                .flatten()
-                .any(|field| field.contains(&key))
-        })
-        .filter(|u| departments.as_ref().is_none_or(|d| d.contains(&u.dept_code)))
-        .filter(|u| status.is_none_or(|s| s == i64::from(u.status)))
-        .filter(|u| admin_type.is_none_or(|a| a == i64::from(u.admin_type)))
-        .collect();
-    users.sort_by_key(|u| (u.sort_level, u.created));
-    if call.param("isAsc").as_deref() == Some("false") {
-        users.reverse();
+    /// How many rooms are assigned.
+    fn assigned_count(&self) -> usize {
+        self.assignments.iter().filter(|(_, member)| member.is_some()).count()
     }
-    let count = users.len();
-    let data = paged(users.into_iter(), offset, limit)
-        .map(|u| SearchUserResultDto {
-            id: Some(u.id.clone()),
-            user_account: Some(u.account.clone()),
-            name: Some(u.name.clone()),
-            english_name: u.english_name.clone(),
-            phone: u.phone.clone(),
-            country: u.country.clone(),
-            email: u.email.clone(),
-            vmr_id: vmr_of(service, u),
-            dept_code: Some(u.dept_code.clone()),
-            dept_name_path: Some(directory.path(&u.dept_code, true)),
+
+    fn user_result(&self, user: &User) -> QueryUserResultDto {
+        QueryUserResultDto {
+            id: Some(user.id.clone()),
+            user_account: Some(user.account.clone()),
+            name: Some(user.name.clone()),
+            english_name: user.english_name.clone(),
+            phone: user.phone.clone(),
+            country: user.country.clone(),
+            email: user.email.clone(),
+            sip_num: user.phone.clone(),
+            dept_code: Some(user.dept_code.clone()),
+            dept_name: self.departments.get(&user.dept_code).map(|d| d.name.clone()),
+            dept_name_path: Some(self.path(&user.dept_code, true)),
             user_type: Some(2),
-            admin_type: Some(u.admin_type),
-            title: u.title.clone(),
-            desc: u.desc.clone(),
-            status: Some(u.status),
-            sort_level: Some(u.sort_level),
-            hide_phone: Some(u.hide_phone),
-            third_account: u.third_account.clone(),
+            admin_type: Some(user.admin_type),
+            signature: user.signature.clone(),
+            title: user.title.clone(),
+            desc: user.desc.clone(),
+            status: Some(user.status),
+            sort_level: Some(user.sort_level),
+            hide_phone: Some(user.hide_phone),
+            third_account: user.third_account.clone(),
             license: Some(0),
-            active_time: Some(u.created.timestamp_millis()),
-            ..SearchUserResultDto::default()
-        })
-        .collect();
-    reply(&SearchUsersResponse {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(count)),
-        data: Some(data),
-    })
+            active_time: Some(user.created.timestamp_millis()),
+            ..QueryUserResultDto::default()
+        }
+    }
 }
 
-/// The account of the path and its `accountType`.
-fn account_of(call: &Call<'_>) -> (String, i64) {
-    (call.last_segment(), call.int_param("accountType").unwrap_or(0))
-}
-
-fn show_user_detail(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (account, account_type) = account_of(call);
-    let user = service
-        .directory
-        .find(&account, account_type)
-        .ok_or_else(|| user_not_found(&account))?;
-    reply(&user_result(service, user))
-}
-
-/// Changes the fields the body carries; the others stay as they are.
-fn update_user(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let change: ModUserDto = call.parse()?;
-    let (account, account_type) = account_of(call);
-    let directory = &mut service.directory;
-    let index = directory.position(&account, account_type)?;
-    let id = directory.users[index].id.clone();
-    directory.check_contact(change.phone.as_deref(), change.email.as_deref(), Some(&id))?;
-    if let Some(code) = &change.dept_code {
-        directory.department(code)?;
+/// The rooms area's assignments (for the users' `vmrId` and the resources) and the meetings
+/// in progress (for the resources).
+impl Listener for Directory {
+    fn on(&mut self, event: &Event) {
+        match event {
+            Event::RoomAssigned { vmr_id, member } => match self.assignments.iter_mut().find(|(id, _)| id == vmr_id) {
+                Some((_, assigned)) => assigned.clone_from(member),
+                None => self.assignments.push((vmr_id.clone(), member.clone())),
+            },
+            Event::MeetingStarted { conference_id, .. } => {
+                self.in_progress.insert(conference_id.clone());
+            }
+            Event::MeetingEnded(held) => {
+                self.in_progress.remove(&held.conference_id);
+            }
+            _ => {}
+        }
     }
-    let user = &mut directory.users[index];
-    macro_rules! set {
-        ($($field:ident),*) => { $( if let Some(value) = change.$field.clone() { user.$field = Some(value); } )* };
-    }
-    set!(english_name, phone, country, email, title, desc, signature);
-    if let Some(name) = change.name {
-        user.name = name;
-    }
-    if let Some(code) = change.dept_code {
-        user.dept_code = code;
-    }
-    if let Some(level) = change.sort_level {
-        user.sort_level = level;
-    }
-    if let Some(hide) = change.hide_phone {
-        user.hide_phone = hide;
-    }
-    if let Some(status) = change.status {
-        user.status = status;
-    }
-    let user = &service.directory.users[index];
-    reply(&user_result(service, user))
-}
-
-/// The users the accounts of a batch body name, each of which must exist.
-fn existing(service: &Service, call: &Call<'_>) -> Result<Vec<usize>, Failure> {
-    let accounts: Vec<String> = call.parse()?;
-    let account_type = call.int_param("accountType").unwrap_or(0);
-    accounts
-        .iter()
-        .map(|a| service.directory.position(a, account_type))
-        .collect()
-}
-
-/// Refuses a batch that would delete or demote the default administrator, who always stays.
-fn sparing_the_default_admin(service: &Service, users: &[usize], done_to_them: &str) -> Result<(), Failure> {
-    if users
-        .iter()
-        .any(|&i| service.directory.users[i].admin_type == DEFAULT_ADMIN)
-    {
-        return Err(fail(
-            400,
-            "USG.201040004",
-            format!("The default administrator cannot be {done_to_them}"),
-        ));
-    }
-    Ok(())
-}
-
-fn batch_delete_users(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let indexes = existing(service, call)?;
-    sparing_the_default_admin(service, &indexes, "deleted")?;
-    let ids: Vec<String> = indexes.iter().map(|i| service.directory.users[*i].id.clone()).collect();
-    service.directory.users.retain(|u| !ids.contains(&u.id));
-    Ok(None)
-}
-
-/// Enables (0) or disables (1) users: a disabled user cannot obtain a token.
-fn batch_update_user_status(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let status = call
-        .last_segment()
-        .parse::<i32>()
-        .map_err(|_| invalid("value: the status must be 0 or 1"))?;
-    let indexes = existing(service, call)?;
-    for i in indexes {
-        service.directory.users[i].status = status;
-    }
-    Ok(None)
 }
 
 impl Directory {
     /// The examples' world: the departments and users the examples name (from search_users'
-    /// and search_department_by_name's examples), alice an administrator.
-    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, now: DateTime<Utc>) {
+    /// and search_department_by_name's examples), alice an administrator. Answers the
+    /// `UserChanged` events of the users added.
+    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, now: DateTime<Utc>) -> Vec<Event> {
         use serde_json::Value;
         let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
         // A department's parent is its code without the last `-` part ("1-001" is under "1").
@@ -520,6 +346,7 @@ impl Directory {
             .into_iter()
             .chain(examples.response("show_user_detail").cloned())
             .collect();
+        let mut events = Vec::new();
         for user in &listed {
             let code = text(user, "deptCode").unwrap_or_else(|| ROOT.to_owned());
             let mut parent = code.clone();
@@ -560,28 +387,8 @@ impl Directory {
                     .unwrap_or(MEMBER),
                 created: now,
             });
+            events.push(self.users.last().expect("just added").changed());
         }
-    }
-}
-
-impl Service {
-    /// Whether the enterprise knows `account`: a member or account of the authentication
-    /// set-up, or a user of the directory (by account, or third-party user ID with
-    /// `accountType` 1).
-    pub(super) fn knows_account(&self, account: &str, account_type: i64) -> bool {
-        self.auth.knows(account, account_type) || self.directory.find(account, account_type).is_some()
-    }
-
-    /// Refuses a disabled user's authentication (the service's "account not activated").
-    pub(super) fn check_user_enabled(&self, account: &str, account_type: i64) -> Result<(), Failure> {
-        if account == ADMIN {
-            return Ok(());
-        }
-        match self.directory.find(account, account_type) {
-            Some(user) if user.is_disabled() => {
-                Err(fail(401, "USG.206010007", format!("the account {account} is disabled")))
-            }
-            _ => Ok(()),
-        }
+        events
     }
 }

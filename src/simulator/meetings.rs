@@ -1,7 +1,10 @@
-//! Meetings and recurring series: scheduling, editing, search, detail, start and cancel, and
-//! the holding of a meeting from its start until it ends (its record then goes to history).
+//! Meetings and recurring series: scheduling, editing, search, detail, start and cancel, the
+//! holding of a meeting from its start until it ends, and the history of the holdings that
+//! ended.
 
+pub(super) mod control;
 mod handlers;
+pub(super) mod history;
 mod online;
 mod seed;
 mod series;
@@ -12,34 +15,19 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use rand::Rng as _;
 
-use super::history::{HeldMeeting, control_record};
-use super::service::{Handler, Service};
-use super::wire::{Call, Failure, Outcome, bad_request, fail, hex_id, int32, page, paged, random_token, reply};
-use crate::Secret;
+use super::api::{Answer, Context, Handle, input};
+use super::events::{Event, Listener};
+use super::wire::{Failure, bad_request, fail, hex_id, int32, page, paged, random_token};
 use crate::types::{
     ConfAttendeeRecordInfo, ConfConfigInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, CycleParamsInfo,
     CycleSubConf, CycleSubConfConfigDto, PageParticipant, PartAttendee, ParticipantInfo, PasswordEntry,
-    RestCancelSingleRecordCycleConfListReqBody, RestListConfResponse, RestScheduleConfDto, RestScheduleCycleConfDto,
-    StartMeetingResponse, StartRequest,
+    RestListConfResponse, RestScheduleConfDto, StartMeetingResponse,
 };
+use crate::{ErrorCode, Secret};
+use history::{HeldMeeting, History, control_record};
 
 use handlers::*;
-pub(super) use online::HANDLERS as ONLINE_HANDLERS;
 use wire::*;
-
-pub(super) const HANDLERS: &[(&str, Handler)] = &[
-    ("create_meeting", |service, call| create(service, call, false)),
-    ("create_recurring_meeting", |service, call| create(service, call, true)),
-    ("update_meeting", update_meeting),
-    ("update_recurring_meeting", update_recurring_meeting),
-    ("update_recurring_sub_meeting", update_recurring_sub_meeting),
-    ("cancel_recurring_sub_meeting", cancel_recurring_sub_meeting),
-    ("search_meetings", search_meetings),
-    ("show_meeting_detail", show_meeting_detail),
-    ("start_meeting", start_meeting),
-    ("cancel_meeting", cancel),
-    ("cancel_recurring_meeting", cancel),
-];
 
 /// A participant's role in a meeting in progress.
 pub(super) use super::live::Role;
@@ -147,12 +135,17 @@ pub(super) struct Meetings {
     meetings: BTreeMap<String, Meeting>,
     next_conference: u64,
     next_participant: u64,
+    /// The holdings that ended.
+    history: History,
 }
+
+/// Meetings react to no other area's event.
+impl Listener for Meetings {}
 
 fn not_found(conference_id: &str) -> Failure {
     fail(
         400,
-        "MMC.111070005",
+        ErrorCode::MeetingNotFound,
         format!("CONF_DATA_NOT_FOUND: meeting {conference_id} does not exist"),
     )
 }
@@ -168,7 +161,7 @@ fn started(conference_id: &str) -> Failure {
 fn ended(conference_id: &str) -> Failure {
     fail(
         400,
-        "MMC.111072006",
+        ErrorCode::MeetingEnded,
         format!("CONF_ENDED: meeting {conference_id} has ended"),
     )
 }
@@ -176,7 +169,7 @@ fn ended(conference_id: &str) -> Failure {
 const MINUTE: &str = "%Y-%m-%d %H:%M";
 
 /// A `yyyy-MM-dd HH:mm` UTC time, as the service writes times.
-pub(super) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
     NaiveDateTime::parse_from_str(text, MINUTE).ok().map(utc)
 }
 
@@ -203,6 +196,7 @@ impl Meetings {
             meetings: BTreeMap::new(),
             next_conference: 914_000_001,
             next_participant: 1,
+            history: History::default(),
         }
     }
 
@@ -214,15 +208,6 @@ impl Meetings {
         self.meetings
             .get_mut(conference_id)
             .ok_or_else(|| not_found(conference_id))
-    }
-
-    /// The meeting the call's `conferenceID` names.
-    pub(super) fn find(&self, call: &Call<'_>) -> Result<&Meeting, Failure> {
-        self.get(&call.param("conferenceID").unwrap_or_default())
-    }
-
-    pub(super) fn find_mut(&mut self, call: &Call<'_>) -> Result<&mut Meeting, Failure> {
-        self.get_mut(&call.param("conferenceID").unwrap_or_default())
     }
 
     /// The meeting in progress `conference_id`, with the counter of participant ids.
@@ -280,9 +265,10 @@ impl Meetings {
         self.meetings.values().filter(|m| m.live.is_some())
     }
 
-    /// Ends the meetings whose end time has passed, and forgets those whose schedule is over.
-    /// Returns the records of the holdings that ended.
-    pub(super) fn tick(&mut self, now: DateTime<Utc>) -> Vec<HeldMeeting> {
+    /// Ends the meetings whose end time has passed (at their end time), and forgets those
+    /// whose schedule is over.
+    pub(super) fn tick(&mut self, cx: &mut Context<'_>) {
+        let now = cx.now;
         let mut held = Vec::new();
         for meeting in self.meetings.values_mut() {
             let someone_in = meeting.participants.iter().any(Participant::is_present);
@@ -298,29 +284,44 @@ impl Meetings {
                 held.push(meeting.end(ends, ""));
             }
         }
-        self.meetings
-            .retain(|_, m| m.live.is_some() || utc(m.scheduled_end()) > now);
-        held
+        let over: Vec<String> = self
+            .meetings
+            .values()
+            .filter(|m| m.live.is_none() && utc(m.scheduled_end()) <= now)
+            .map(|m| m.conference_id.clone())
+            .collect();
+        for conference_id in over {
+            self.meetings.remove(&conference_id);
+            cx.emit(Event::MeetingRemoved { conference_id });
+        }
+        for held in held {
+            self.record(cx, held);
+        }
     }
 
-    /// Ends the meeting in progress `conference_id` at `now`, `operator` ending it.
-    pub(super) fn end(
-        &mut self,
-        conference_id: &str,
-        now: DateTime<Utc>,
-        operator: &str,
-    ) -> Result<HeldMeeting, Failure> {
+    /// Ends the meeting in progress `conference_id` at `cx.now`, `operator` ending it: it goes
+    /// to history, and the other areas hear that it ended (its meeting-control tokens end with
+    /// it; a recorded one gets its recording).
+    pub(super) fn end(&mut self, cx: &mut Context<'_>, conference_id: &str, operator: &str) -> Result<(), Failure> {
         let meeting = self.get_mut(conference_id)?;
         if meeting.live.is_none() {
             return Err(not_in_progress());
         }
-        Ok(meeting.end(now, operator))
+        let held = meeting.end(cx.now, operator);
+        self.record(cx, held);
+        Ok(())
+    }
+
+    /// A holding that ended goes to history; the other areas hear of it.
+    fn record(&mut self, cx: &mut Context<'_>, held: HeldMeeting) {
+        cx.emit(Event::MeetingEnded(held.event()));
+        self.history.add(held);
     }
 }
 
 /// The service's answer to a control of a meeting that is not in progress.
 pub(super) fn not_in_progress() -> Failure {
-    fail(400, "MMC.111072005", "The meeting is not in progress")
+    fail(400, ErrorCode::MeetingNotInProgress, "The meeting is not in progress")
 }
 
 impl Meeting {
@@ -410,7 +411,17 @@ impl Meeting {
     }
 
     /// Starts a holding at `now`: the participants join, auto record starts recording.
-    fn activate(&mut self, now: DateTime<Utc>, next_participant: &mut u64, operator: &str) {
+    /// Returns what the other areas hear of it (its host password now opens meeting control).
+    #[must_use]
+    /// What auth needs to hear of a meeting scheduled: its host password.
+    fn scheduled(&self) -> Event {
+        Event::MeetingScheduled {
+            conference_id: self.conference_id.clone(),
+            host_password: Secret::new(self.host_password.clone()),
+        }
+    }
+
+    fn activate(&mut self, now: DateTime<Utc>, next_participant: &mut u64, operator: &str) -> Event {
         // A series holds its next occurrence that is not over.
         let occurrence = self
             .sub_meetings
@@ -462,6 +473,10 @@ impl Meeting {
             participant
                 .participant_id
                 .get_or_insert_with(|| new_participant_id(next_participant));
+        }
+        Event::MeetingStarted {
+            conference_id: self.conference_id.clone(),
+            host_password: Secret::new(self.host_password.clone()),
         }
     }
 

@@ -42,14 +42,18 @@
 //! documents no code for a rule, the simulator answers `MMC.111070001` (bad request) or
 //! `USG.000000001` (bad parameter) with a message that names the rule.
 
-// One module per area of the service, each with its state and handlers; `service` holds the
-// areas and routes calls to them, `wire` writes the gateway's headers and bodies.
+// One module per area of the service (auth, meetings with their control and history,
+// recordings, rooms, directory), each owning its state and implementing the generated
+// `Handle<Input>` of its tags' operations (`api`); `events` are what areas tell each other;
+// `service` checks credentials, routes calls to areas and applies events; `wire` writes the
+// gateway's headers and bodies.
+mod api;
 mod auth;
 mod clock;
-mod control;
+mod delivery;
 mod directory;
+mod events;
 mod examples;
-mod history;
 mod live;
 mod log;
 mod meetings;
@@ -109,6 +113,9 @@ pub enum Fault {
     },
 }
 
+/// The ID of the simulator's default enterprise.
+pub const DEFAULT_CORP: &str = "40454";
+
 /// The largest request body the simulator reads; a larger one is answered 413 after reading
 /// at most this much.
 pub const MAX_REQUEST_BODY: usize = 2 * 1024 * 1024;
@@ -128,6 +135,12 @@ pub struct SimulatorBuilder {
     pub(crate) conference_token_validity: Duration,
     /// Seed the world of the spec's examples; `Some(true)`: its meeting is in progress.
     pub(crate) spec_examples: Option<bool>,
+    /// The default enterprise's ID (the one single-enterprise credentials act in).
+    pub(crate) corp_id: String,
+    /// More enterprises, each with its own directory, rooms, meetings and recordings.
+    pub(crate) other_corps: Vec<String>,
+    /// The SP administrator's account and password.
+    pub(crate) sp_account: Option<(String, crate::Secret)>,
 }
 
 impl Default for SimulatorBuilder {
@@ -143,6 +156,9 @@ impl Default for SimulatorBuilder {
             access_token_validity: Duration::from_secs(24 * 3600),
             conference_token_validity: Duration::from_secs(1800),
             spec_examples: None,
+            corp_id: DEFAULT_CORP.into(),
+            other_corps: Vec::new(),
+            sp_account: None,
         }
     }
 }
@@ -208,6 +224,31 @@ impl SimulatorBuilder {
         self
     }
 
+    /// The default enterprise's ID (default [`DEFAULT_CORP`]): where App ID credentials
+    /// without a corp ID, the accounts of [`account`](Self::account) and the members act.
+    pub fn corp_id(mut self, corp_id: impl Into<String>) -> Self {
+        self.corp_id = corp_id.into();
+        self
+    }
+
+    /// Another enterprise, with its own directory, cloud meeting rooms, meetings and
+    /// recordings (set up as the default one: [`rooms`](Self::rooms) rooms, the
+    /// [`members`](Self::members)). Its users act in it only; an SP's App ID acts in it when
+    /// signed with its ID ([`sp_account`](Self::sp_account)).
+    pub fn enterprise(mut self, corp_id: impl Into<String>) -> Self {
+        self.other_corps.push(corp_id.into());
+        self
+    }
+
+    /// The SP (service provider) administrator, who manages the enterprises: signs in with
+    /// this account and password (`create_token`), or with the App ID and no corp or user
+    /// ID. With an SP the App ID is multi-tenant: signed with a corp ID (and a user ID) it
+    /// acts in that enterprise, as Huawei's SDKs do in their multi-tenant mode.
+    pub fn sp_account(mut self, account: impl Into<String>, password: impl Into<crate::Secret>) -> Self {
+        self.sp_account = Some((account.into(), password.into()));
+        self
+    }
+
     /// Starts serving in the background of the current tokio runtime.
     pub async fn start(self) -> std::io::Result<Simulator> {
         let listener = std::net::TcpListener::bind(self.listen)?;
@@ -218,6 +259,7 @@ impl SimulatorBuilder {
         let service = service::Service::new(&self, base_url.clone());
         let shared = Arc::new(Shared {
             clock: service.clock.shared(),
+            outbound: delivery::Outbound::start(service.clock.shared()),
             service: Mutex::new(service),
             faults: Mutex::new(HashMap::new()),
             log: Mutex::new(Vec::new()),
@@ -278,6 +320,8 @@ fn server_tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConf
 struct Shared {
     /// The service's clock (shared with it and with the clients of `client_builder`).
     clock: crate::clock::OffsetClock,
+    /// POSTs to URLs outside the simulator, sent outside the service's lock.
+    outbound: Arc<delivery::Outbound>,
     service: Mutex<service::Service>,
     faults: Mutex<HashMap<String, VecDeque<Fault>>>,
     log: Mutex<Vec<LoggedRequest>>,
@@ -429,7 +473,12 @@ impl Simulator {
     /// [`client_builder`](Self::client_builder) share the clock: their cached tokens age,
     /// and their back-offs and attempt timeouts run out, by the same amount.
     pub fn advance(&self, by: Duration) {
-        self.shared.service.lock().expect("service lock").advance(by);
+        let outgoing = {
+            let mut service = self.shared.service.lock().expect("service lock");
+            service.advance(by);
+            service.take_outgoing()
+        };
+        self.shared.outbound.send(outgoing);
     }
 
     /// The state of the meeting in progress `conference_id` (participants, roles, microphones,
@@ -456,6 +505,7 @@ impl Simulator {
 impl Drop for Simulator {
     fn drop(&mut self) {
         self.handle.shutdown();
+        self.shared.outbound.stop();
     }
 }
 
@@ -572,8 +622,13 @@ async fn dispatch(
             .query()
             .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
             .unwrap_or_default();
-        let mut service = shared.service.lock().expect("service lock");
-        service.handle(operation, &method, uri.path(), &query, &headers, &body)
+        let (response, outgoing) = {
+            let mut service = shared.service.lock().expect("service lock");
+            let response = service.handle(operation, &method, uri.path(), &query, &headers, &body);
+            (response, service.take_outgoing())
+        };
+        shared.outbound.send(outgoing);
+        response
     });
     let mut response = if malformed && response.status().is_success() {
         let mut r = wire::raw(200, "application/json;charset=UTF-8", "{\"conferenceID\": \"9140");

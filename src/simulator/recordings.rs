@@ -6,22 +6,14 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::history::HeldMeeting;
-use super::meetings::parse_time;
-use super::service::{Handler, Service};
-use super::wire::{Call, Failure, Outcome, fail, int32, page, paged, random_token, reply};
-use crate::Secret;
+use super::api::{Answer, Context, Handle, input};
+use super::events::{Event, Held, Listener};
+use super::wire::{Failure, fail, int32, page, paged, parse_time};
 use crate::types::{
     RecordDownloadInfoBo, RecordDownloadUrlDo, RecordResultDo, SearchRecordingsResponse,
     ShowRecordingFileDownloadUrlsResponse,
 };
-
-pub(super) const HANDLERS: &[(&str, Handler)] = &[
-    ("search_recordings", search_recordings),
-    ("show_recording_detail", show_recording_detail),
-    ("show_recording_file_download_urls", show_recording_file_download_urls),
-    ("delete_recordings", delete_recordings),
-];
+use crate::{ErrorCode, Secret};
 
 /// Where the recording files are served (`/<confUUID>/<fileType>.mp4`).
 pub(super) const FILES_PATH: &str = "/simulator/recordings";
@@ -54,10 +46,10 @@ pub(super) struct Recordings {
     downloads: HashMap<String, DownloadToken>,
 }
 
-fn not_found(conf_uuid: &str) -> Failure {
+pub(super) fn not_found(conf_uuid: &str) -> Failure {
     fail(
         400,
-        "MMC.111070005",
+        ErrorCode::MeetingNotFound,
         format!("RECORD_NOT_FOUND: no recording of the meeting with confUUID {conf_uuid}"),
     )
 }
@@ -70,17 +62,9 @@ pub(crate) fn file_content(conf_uuid: &str, file_type: &str) -> Vec<u8> {
 }
 
 impl Recordings {
-    /// A held meeting that was recorded gets its recording.
-    pub(super) fn add(&mut self, held: &HeldMeeting) {
-        self.recordings.push(Recording {
-            conf_uuid: held.conf_uuid.clone(),
-            conference_id: held.info.conference_id.clone().unwrap_or_default(),
-            subject: held.info.subject.clone().unwrap_or_default(),
-            owner: held.owner.clone(),
-            started: held.started,
-            seconds: (held.ended - held.started).num_seconds().max(0),
-            record_auth_type: held.info.record_auth_type.unwrap_or(2),
-        });
+    /// Whether it has the recording of holding `conf_uuid`.
+    pub(super) fn has(&self, conf_uuid: &str) -> bool {
+        self.recordings.iter().any(|r| r.conf_uuid == conf_uuid)
     }
 
     fn get(&self, conf_uuid: &str) -> Result<&Recording, Failure> {
@@ -99,7 +83,13 @@ impl Recordings {
         now: DateTime<Utc>,
     ) -> Result<Vec<u8>, Failure> {
         let file_type = file.strip_suffix(".mp4").unwrap_or(file);
-        let refused = || fail(401, "MMC.111070004", "the download token is invalid, used or expired");
+        let refused = || {
+            fail(
+                401,
+                ErrorCode::AuthFailed,
+                "the download token is invalid, used or expired",
+            )
+        };
         let granted = token.and_then(|t| self.downloads.remove(t)).ok_or_else(refused)?;
         if granted.expires <= now || granted.conf_uuid != conf_uuid || granted.file_type != file_type {
             return Err(refused());
@@ -138,94 +128,117 @@ fn result(recording: &Recording, base_url: &str) -> RecordResultDo {
     }
 }
 
-/// search_recordings: recordings of holdings that started in [startDate, endDate].
-fn search_recordings(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (offset, limit) = page(call, 20);
-    let from = call.int_param("startDate").unwrap_or(i64::MIN);
-    let to = call.int_param("endDate").unwrap_or(i64::MAX);
-    let key = call.param("searchKey").unwrap_or_default();
-    let mut matching: Vec<&Recording> = service
-        .recordings
-        .recordings
-        .iter()
-        .filter(|r| (from..=to).contains(&r.started.timestamp_millis()))
-        .filter(|r| key.is_empty() || r.subject.contains(&key) || r.conference_id.contains(&key))
-        .collect();
-    matching.sort_by_key(|r| r.started);
-    if call.param("sortType").as_deref() == Some("DSC_StartTIME") {
-        matching.reverse();
+/// A held meeting that was recorded gets its recording.
+impl Listener for Recordings {
+    fn on(&mut self, event: &Event) {
+        if let Event::MeetingEnded(held) = event
+            && held.recorded
+        {
+            self.add(held);
+        }
     }
-    reply(&SearchRecordingsResponse {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(matching.len())),
-        data: Some(
-            paged(matching.into_iter(), offset, limit)
-                .map(|r| result(r, &service.base_url))
-                .collect(),
-        ),
-    })
 }
 
-fn show_recording_detail(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let recording = service.recordings.get(&call.param("confUUID").unwrap_or_default())?;
-    reply(&result(recording, &service.base_url))
+/// search_recordings: recordings of holdings that started in [startDate, endDate].
+impl Handle<input::SearchRecordings> for Recordings {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::SearchRecordings) -> Answer<SearchRecordingsResponse> {
+        let (offset, limit) = page(input.offset, input.limit, 20);
+        let key = input.search_key.unwrap_or_default();
+        let mut matching: Vec<&Recording> = self
+            .recordings
+            .iter()
+            .filter(|r| (input.start_date..=input.end_date).contains(&r.started.timestamp_millis()))
+            .filter(|r| key.is_empty() || r.subject.contains(&key) || r.conference_id.contains(&key))
+            .collect();
+        matching.sort_by_key(|r| r.started);
+        if input.sort_type.is_some_and(|s| s.to_string() == "DSC_StartTIME") {
+            matching.reverse();
+        }
+        Ok(SearchRecordingsResponse {
+            offset: Some(int32(offset)),
+            limit: Some(int32(limit)),
+            count: Some(int32(matching.len())),
+            data: Some(
+                paged(matching.into_iter(), offset, limit)
+                    .map(|r| result(r, cx.base_url))
+                    .collect(),
+            ),
+        })
+    }
+}
+
+impl Handle<input::ShowRecordingDetail> for Recordings {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::ShowRecordingDetail) -> Answer<RecordResultDo> {
+        Ok(result(self.get(&input.conf_uuid)?, cx.base_url))
+    }
 }
 
 /// Download URLs with fresh one-use tokens; enterprise administrators only.
-fn show_recording_file_download_urls(service: &mut Service, call: &Call<'_>) -> Outcome {
-    if call.user != super::auth::ADMIN {
-        return Err(fail(
-            403,
-            "MMC.111070002",
-            "only an enterprise administrator can read the download URLs of recordings",
-        ));
+impl Handle<input::ShowRecordingFileDownloadUrls> for Recordings {
+    fn handle(
+        &mut self,
+        cx: &mut Context<'_>,
+        input: input::ShowRecordingFileDownloadUrls,
+    ) -> Answer<ShowRecordingFileDownloadUrlsResponse> {
+        if !cx.caller.user.is_empty() {
+            return Err(fail(
+                403,
+                ErrorCode::InsufficientPermission,
+                "only an enterprise administrator can read the download URLs of recordings",
+            ));
+        }
+        let (offset, limit) = page(input.offset, input.limit, 20);
+        let conf_uuid = input.conf_uuid;
+        self.get(&conf_uuid)?;
+        let mut urls = Vec::new();
+        for file_type in paged(FILE_TYPES.iter(), offset, limit) {
+            let token = cx.issue_token("");
+            self.downloads.insert(
+                token.clone(),
+                DownloadToken {
+                    conf_uuid: conf_uuid.clone(),
+                    file_type: (*file_type).to_owned(),
+                    expires: cx.now + DOWNLOAD_TOKEN_VALIDITY,
+                },
+            );
+            urls.push(RecordDownloadUrlDo {
+                token: Some(Secret::new(token)),
+                file_type: Some((*file_type).to_owned()),
+                url: Some(format!("{}{FILES_PATH}/{conf_uuid}/{file_type}.mp4", cx.base_url)),
+            });
+        }
+        Ok(ShowRecordingFileDownloadUrlsResponse {
+            record_urls: Some(vec![RecordDownloadInfoBo {
+                conf_uuid: Some(conf_uuid),
+                urls: Some(urls),
+            }]),
+        })
     }
-    let (offset, limit) = page(call, 20);
-    let now = service.clock.now();
-    let conf_uuid = call.param("confUUID").unwrap_or_default();
-    service.recordings.get(&conf_uuid)?;
-    let mut urls = Vec::new();
-    for file_type in paged(FILE_TYPES.iter(), offset, limit) {
-        let token = random_token("");
-        service.recordings.downloads.insert(
-            token.clone(),
-            DownloadToken {
-                conf_uuid: conf_uuid.clone(),
-                file_type: (*file_type).to_owned(),
-                expires: now + DOWNLOAD_TOKEN_VALIDITY,
-            },
-        );
-        service.issued.push(token.clone());
-        urls.push(RecordDownloadUrlDo {
-            token: Some(Secret::new(token)),
-            file_type: Some((*file_type).to_owned()),
-            url: Some(format!("{}{FILES_PATH}/{conf_uuid}/{file_type}.mp4", service.base_url)),
-        });
-    }
-    reply(&ShowRecordingFileDownloadUrlsResponse {
-        record_urls: Some(vec![RecordDownloadInfoBo {
-            conf_uuid: Some(conf_uuid),
-            urls: Some(urls),
-        }]),
-    })
 }
 
 /// Deletes the recordings of the listed holdings; unknown ones are already gone.
-fn delete_recordings(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let listed = call.param("confUUIDs").unwrap_or_default();
-    let doomed: Vec<&str> = listed.split(',').map(str::trim).collect();
-    let recordings = &mut service.recordings;
-    recordings
-        .recordings
-        .retain(|r| !doomed.contains(&r.conf_uuid.as_str()));
-    recordings
-        .downloads
-        .retain(|_, d| !doomed.contains(&d.conf_uuid.as_str()));
-    Ok(None)
+impl Handle<input::DeleteRecordings> for Recordings {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::DeleteRecordings) -> Answer<()> {
+        let doomed: Vec<&str> = input.conf_uuids.split(',').map(str::trim).collect();
+        self.recordings.retain(|r| !doomed.contains(&r.conf_uuid.as_str()));
+        self.downloads.retain(|_, d| !doomed.contains(&d.conf_uuid.as_str()));
+        Ok(())
+    }
 }
 
 impl Recordings {
+    fn add(&mut self, held: &Held) {
+        self.recordings.push(Recording {
+            conf_uuid: held.conf_uuid.clone(),
+            conference_id: held.conference_id.clone(),
+            subject: held.subject.clone(),
+            owner: held.owner.clone(),
+            started: held.started,
+            seconds: (held.ended - held.started).num_seconds().max(0),
+            record_auth_type: held.record_auth_type,
+        });
+    }
+
     /// The examples' world: the recording search_recordings' example lists.
     pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) {
         let listed: Option<SearchRecordingsResponse> = examples

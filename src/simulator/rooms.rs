@@ -1,22 +1,18 @@
 //! Cloud meeting rooms of the enterprise and their assignment to members.
 
+use std::collections::HashSet;
+
 use rand::Rng as _;
 
 use super::SimulatorBuilder;
-use super::service::{Handler, Service};
-use super::wire::{Call, Outcome, fail, int32, page, paged, reply};
-use crate::Secret;
+use super::api::{Answer, Context, Handle, input};
+use super::events::{Event, Listener};
+use super::wire::{Failure, bad_parameter, fail, int32, page, paged};
 use crate::types::{IdMarkDto, QueryOrgVmrPage, QueryOrgVmrResultDto, QueryVmrPage, QueryVmrResultDto};
+use crate::{ErrorCode, Secret};
 
 /// Cloud meeting rooms of a new enterprise.
 pub const DEFAULT_ROOMS: usize = 3;
-
-pub(super) const HANDLERS: &[(&str, Handler)] = &[
-    ("search_corp_vmr", search_corp_vmr),
-    ("search_member_vmr", search_member_vmr),
-    ("associate_vmr", |service, call| assign(service, call, true)),
-    ("disassociate_vmr", |service, call| assign(service, call, false)),
-];
 
 struct Room {
     id: String,
@@ -40,6 +36,10 @@ impl Room {
 
 pub(super) struct Rooms {
     rooms: Vec<Room>,
+    /// Who rooms can be assigned to: accounts (`accountType` 0) and third-party user IDs
+    /// (`accountType` 1) of the enterprise, as the set-up and the directory announce them.
+    accounts: HashSet<String>,
+    third_accounts: HashSet<String>,
 }
 
 impl Rooms {
@@ -53,28 +53,47 @@ impl Rooms {
                 host_password: six_digits(),
             })
             .collect();
-        Rooms { rooms }
+        Rooms {
+            rooms,
+            accounts: config.accounts.iter().map(|(account, _)| account.clone()).collect(),
+            third_accounts: config.members.iter().cloned().collect(),
+        }
+    }
+
+    fn knows(&self, account: &str, account_type: i32) -> bool {
+        match account_type {
+            1 => self.third_accounts.contains(account),
+            _ => self.accounts.contains(account),
+        }
+    }
+}
+
+impl Listener for Rooms {
+    fn on(&mut self, event: &Event) {
+        match event {
+            Event::UserChanged(user) => {
+                self.accounts.insert(user.account.clone());
+                self.third_accounts.extend(user.third_account.clone());
+            }
+            Event::UserRemoved { account, third_account } => {
+                self.accounts.remove(account);
+                if let Some(third) = third_account {
+                    self.third_accounts.remove(third);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
 impl Rooms {
-    /// The `vmrId` of the first room assigned to `member`.
-    pub(super) fn assigned_to(&self, member: &str) -> Option<String> {
-        self.rooms
-            .iter()
-            .find(|r| r.member.as_deref() == Some(member))
-            .map(|r| r.vmr_id.clone())
-    }
-
-    /// How many rooms are assigned.
-    pub(super) fn assigned_count(&self) -> usize {
-        self.rooms.iter().filter(|r| r.member.is_some()).count()
-    }
-
     /// The example rooms (the body of associate_vmr's example) exist, assigned to the example
     /// member.
-    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) {
+    pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) -> Vec<Event> {
         let member = examples.parameter("account").and_then(serde_json::Value::as_str);
+        // The example member belongs to the enterprise.
+        self.third_accounts.extend(member.map(str::to_owned));
+        let mut events = Vec::new();
         let ids = examples.body("associate_vmr").and_then(serde_json::Value::as_array);
         for (i, id) in ids
             .into_iter()
@@ -90,125 +109,155 @@ impl Rooms {
                     member: member.map(str::to_owned),
                     host_password: six_digits(),
                 });
+                events.push(Event::RoomAssigned {
+                    vmr_id: format!("{}", 912_992_000 + i),
+                    member: member.map(str::to_owned),
+                });
             }
         }
+        events
     }
 }
 
-fn search_corp_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (offset, limit) = page(call, 10);
-    let limit = limit.max(1);
-    let key = call.param("searchKey").unwrap_or_default();
-    let status = call.int_param("status");
-    let rooms: Vec<QueryOrgVmrResultDto> = service
-        .rooms
-        .rooms
-        .iter()
-        .filter(|r| {
-            key.is_empty()
-                || r.name.contains(&key)
-                || r.vmr_id.contains(&key)
-                || r.member.as_deref().is_some_and(|m| m.contains(&key))
+impl Handle<input::SearchCorpVmr> for Rooms {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::SearchCorpVmr) -> Answer<QueryOrgVmrPage> {
+        let (offset, limit) = page(input.offset, input.limit, 10);
+        let limit = limit.max(1);
+        let key = input.search_key.unwrap_or_default();
+        let status = input.status;
+        let rooms: Vec<QueryOrgVmrResultDto> = self
+            .rooms
+            .iter()
+            .filter(|r| {
+                key.is_empty()
+                    || r.name.contains(&key)
+                    || r.vmr_id.contains(&key)
+                    || r.member.as_deref().is_some_and(|m| m.contains(&key))
+            })
+            .filter(|r| status.is_none_or(|s| s == r.status()))
+            .map(|r| QueryOrgVmrResultDto {
+                id: Some(r.id.clone()),
+                vmr_id: Some(r.vmr_id.clone()),
+                vmr_name: Some(r.name.clone()),
+                vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
+                vmr_pkg_parties: Some(10),
+                max_audience_parties: Some(0),
+                status: Some(r.status()),
+                expire_date: Some(1_893_456_000_000),
+                member: r.member.as_ref().map(|m| IdMarkDto {
+                    id: Some(m.clone()),
+                    mark: Some(m.clone()),
+                }),
+                ..QueryOrgVmrResultDto::default()
+            })
+            .collect();
+        let count = rooms.len();
+        let rooms = paged(rooms.into_iter(), offset, limit).collect();
+        Ok(QueryOrgVmrPage {
+            offset: Some(int32(offset)),
+            limit: Some(int32(limit)),
+            count: Some(int32(count)),
+            data: Some(rooms),
         })
-        .filter(|r| status.is_none_or(|s| s == i64::from(r.status())))
-        .map(|r| QueryOrgVmrResultDto {
-            id: Some(r.id.clone()),
-            vmr_id: Some(r.vmr_id.clone()),
-            vmr_name: Some(r.name.clone()),
-            vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
-            vmr_pkg_parties: Some(10),
-            max_audience_parties: Some(0),
-            status: Some(r.status()),
-            expire_date: Some(1_893_456_000_000),
-            member: r.member.as_ref().map(|m| IdMarkDto {
-                id: Some(m.clone()),
-                mark: Some(m.clone()),
-            }),
-            ..QueryOrgVmrResultDto::default()
-        })
-        .collect();
-    let count = rooms.len();
-    let rooms = paged(rooms.into_iter(), offset, limit).collect();
-    reply(&QueryOrgVmrPage {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(count)),
-        data: Some(rooms),
-    })
+    }
 }
 
 /// The caller's own cloud meeting rooms (the simulator gives members no personal meeting ID,
 /// so `specialVmr=false` lists nothing).
-fn search_member_vmr(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (offset, limit) = page(call, 10);
-    let limit = limit.max(1);
-    let key = call.param("searchKey").unwrap_or_default();
-    let rooms_only = call.param("specialVmr").as_deref() != Some("false");
-    let rooms: Vec<QueryVmrResultDto> = service
-        .rooms
-        .rooms
-        .iter()
-        .filter(|r| rooms_only && r.member.as_deref() == Some(call.user))
-        .filter(|r| key.is_empty() || r.name.contains(&key) || r.vmr_id.contains(&key))
-        .map(|r| QueryVmrResultDto {
-            id: Some(r.id.clone()),
-            vmr_id: Some(r.vmr_id.clone()),
-            vmr_name: Some(r.name.clone()),
-            chair_pwd: Some(Secret::new(r.host_password.clone())),
-            chair_join_url: Some(format!("https://127.0.0.1/#/j/{}/chair", r.vmr_id)),
-            gust_join_url: Some(format!("https://127.0.0.1/#/j/{}/guest", r.vmr_id)),
-            allow_gust_first: Some(false),
-            gust_first_notice: Some(false),
-            vmr_mode: Some(1),
-            vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
-            vmr_pkg_parties: Some(10),
-            status: Some(r.status()),
-            ..QueryVmrResultDto::default()
+impl Handle<input::SearchMemberVmr> for Rooms {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::SearchMemberVmr) -> Answer<QueryVmrPage> {
+        let (offset, limit) = page(input.offset, input.limit, 10);
+        let limit = limit.max(1);
+        let key = input.search_key.unwrap_or_default();
+        let rooms_only = input.special_vmr != Some(false);
+        let rooms: Vec<QueryVmrResultDto> = self
+            .rooms
+            .iter()
+            .filter(|r| rooms_only && r.member.as_deref() == Some(cx.caller.user.as_str()))
+            .filter(|r| key.is_empty() || r.name.contains(&key) || r.vmr_id.contains(&key))
+            .map(|r| QueryVmrResultDto {
+                id: Some(r.id.clone()),
+                vmr_id: Some(r.vmr_id.clone()),
+                vmr_name: Some(r.name.clone()),
+                chair_pwd: Some(Secret::new(r.host_password.clone())),
+                chair_join_url: Some(format!("https://127.0.0.1/#/j/{}/chair", r.vmr_id)),
+                gust_join_url: Some(format!("https://127.0.0.1/#/j/{}/guest", r.vmr_id)),
+                allow_gust_first: Some(false),
+                gust_first_notice: Some(false),
+                vmr_mode: Some(1),
+                vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
+                vmr_pkg_parties: Some(10),
+                status: Some(r.status()),
+                ..QueryVmrResultDto::default()
+            })
+            .collect();
+        let count = rooms.len();
+        let rooms = paged(rooms.into_iter(), offset, limit).collect();
+        Ok(QueryVmrPage {
+            offset: Some(int32(offset)),
+            limit: Some(int32(limit)),
+            count: Some(int32(count)),
+            data: Some(rooms),
         })
-        .collect();
-    let count = rooms.len();
-    let rooms = paged(rooms.into_iter(), offset, limit).collect();
-    reply(&QueryVmrPage {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(count)),
-        data: Some(rooms),
-    })
+    }
 }
 
-/// associate_vmr (`assign`) or disassociate_vmr; the account is the last path segment.
-fn assign(service: &mut Service, call: &Call<'_>, assign: bool) -> Outcome {
-    let ids: Vec<String> = call.parse()?;
-    let account = call.last_segment();
-    if !service.knows_account(&account, call.int_param("accountType").unwrap_or(0)) {
-        return Err(fail(400, "USG.201040000", format!("User {account} does not exist")));
+impl Handle<input::AssociateVmr> for Rooms {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::AssociateVmr) -> Answer<()> {
+        self.assign(cx, &input.account, input.account_type, &input.body, true)
     }
-    let rooms = &mut service.rooms.rooms;
-    for id in &ids {
-        let room = rooms
-            .iter()
-            .find(|r| &r.id == id)
-            .ok_or_else(|| fail(400, "USG.000000001", format!("cloud meeting room {id} does not exist")))?;
-        match (&room.member, assign) {
-            (Some(other), true) if *other != account => {
-                return Err(fail(
-                    400,
-                    "USG.000000001",
-                    format!("cloud meeting room {id} is assigned to another member"),
-                ));
-            }
-            (member, false) if member.as_deref() != Some(account.as_str()) => {
-                return Err(fail(
-                    400,
-                    "USG.000000001",
-                    format!("cloud meeting room {id} is not assigned to {account}"),
-                ));
-            }
-            _ => {}
+}
+
+impl Handle<input::DisassociateVmr> for Rooms {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::DisassociateVmr) -> Answer<()> {
+        self.assign(cx, &input.account, input.account_type, &input.body, false)
+    }
+}
+
+impl Rooms {
+    /// Assigns the rooms `ids` to `account` (`assign`) or frees them from it.
+    fn assign(
+        &mut self,
+        cx: &mut Context<'_>,
+        account: &str,
+        account_type: Option<i32>,
+        ids: &[String],
+        assign: bool,
+    ) -> Result<(), Failure> {
+        if !self.knows(account, account_type.unwrap_or(0)) {
+            return Err(fail(
+                400,
+                ErrorCode::UserNotFound,
+                format!("User {account} does not exist"),
+            ));
         }
+        for id in ids {
+            let room = self
+                .rooms
+                .iter()
+                .find(|r| &r.id == id)
+                .ok_or_else(|| bad_parameter(format!("cloud meeting room {id} does not exist")))?;
+            match (&room.member, assign) {
+                (Some(other), true) if other != account => {
+                    return Err(bad_parameter(format!(
+                        "cloud meeting room {id} is assigned to another member"
+                    )));
+                }
+                (member, false) if member.as_deref() != Some(account) => {
+                    return Err(bad_parameter(format!(
+                        "cloud meeting room {id} is not assigned to {account}"
+                    )));
+                }
+                _ => {}
+            }
+        }
+        for room in self.rooms.iter_mut().filter(|r| ids.contains(&r.id)) {
+            room.member = assign.then(|| account.to_owned());
+            cx.emit(Event::RoomAssigned {
+                vmr_id: room.vmr_id.clone(),
+                member: room.member.clone(),
+            });
+        }
+        Ok(())
     }
-    for room in rooms.iter_mut().filter(|r| ids.contains(&r.id)) {
-        room.member = assign.then(|| account.clone());
-    }
-    Ok(None)
 }

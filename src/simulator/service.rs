@@ -1,98 +1,131 @@
-//! The simulated enterprise: its areas' state, the router and the table of handlers.
+//! The simulated service: the enterprises and their areas, the credential check, the routing
+//! of each call to the area of its tag, and the events between areas, applied here and only
+//! here.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::Response;
 
-use chrono::{DateTime, Utc};
-
 use super::SimulatorBuilder;
-use super::auth::{ADMIN, Auth};
+use super::api::{self, Caller, Context, Effects, Tag, WireInput};
+use super::auth::Auth;
 use super::clock::Clock;
-use super::control::Control;
+use super::delivery::Delivery;
 use super::directory::Directory;
-use super::history::{HeldMeeting, History};
+use super::events::{Event, Listener as _};
 use super::meetings::Meetings;
 use super::recordings::Recordings;
 use super::rooms::Rooms;
-use super::wire::{
-    Call, Failure, Outcome, error_format, error_with_id, fail, header, json_response, param, request_id,
-};
+use super::wire::{Failure, bad_parameter, bad_request, error_format, error_with_id, fail, header, json_response};
+use crate::ErrorCode;
 use crate::operations::{ErrorFormat, OperationMeta, Scheme, scheme};
-
-/// Handles one operation once the call is routed, authenticated and validated.
-pub(super) type Handler = fn(&mut Service, &Call<'_>) -> Outcome;
-
-/// Every simulated operation, by area. Each operation of the spec has exactly one handler
-/// (checked by a unit test), so a new operation of the spec shows up as a failing test rather
-/// than as a 501 at run time.
-const HANDLERS_BY_AREA: [&[(&str, Handler)]; 10] = [
-    super::auth::HANDLERS,
-    super::meetings::HANDLERS,
-    super::meetings::ONLINE_HANDLERS,
-    super::control::HANDLERS,
-    super::control::PARTICIPANT_HANDLERS,
-    super::control::SETTINGS_HANDLERS,
-    super::history::HANDLERS,
-    super::recordings::HANDLERS,
-    super::rooms::HANDLERS,
-    super::directory::HANDLERS,
-];
-
-fn handler(operation_id: &str) -> Option<Handler> {
-    HANDLERS_BY_AREA
-        .iter()
-        .flat_map(|area| area.iter())
-        .find(|(id, _)| *id == operation_id)
-        .map(|(_, handler)| *handler)
-}
 
 /// The operation a method and path belong to.
 pub(crate) fn route(method: &Method, path: &str) -> Option<&'static OperationMeta> {
     crate::operations::route(method.as_str(), path)
 }
 
+/// One enterprise's areas: each owns its state and hears the others' events.
+pub(super) struct Enterprise {
+    meetings: Meetings,
+    recordings: Recordings,
+    rooms: Rooms,
+    directory: Directory,
+}
+
+impl Enterprise {
+    fn new(config: &SimulatorBuilder) -> Self {
+        Enterprise {
+            meetings: Meetings::new(),
+            recordings: Recordings::default(),
+            rooms: Rooms::new(config),
+            directory: Directory::new(config.rooms),
+        }
+    }
+
+    fn on(&mut self, event: &Event) {
+        self.meetings.on(event);
+        self.recordings.on(event);
+        self.rooms.on(event);
+        self.directory.on(event);
+    }
+}
+
 pub(crate) struct Service {
     pub(super) clock: Clock,
     /// `http(s)://127.0.0.1:PORT`: where the simulator's own URLs (recording files) point.
-    pub(super) base_url: String,
-    pub(super) auth: Auth,
-    pub(super) meetings: Meetings,
-    pub(super) control: Control,
-    pub(super) history: History,
-    pub(super) recordings: Recordings,
-    pub(super) rooms: Rooms,
-    pub(super) directory: Directory,
+    base_url: String,
+    /// Tokens, App IDs and accounts of every enterprise.
+    auth: Auth,
+    enterprises: BTreeMap<String, Enterprise>,
     /// Every access, meeting-control and download token, in the order issued.
     pub(crate) issued: Vec<String>,
+    /// POSTs to make outside the simulator, once the lock is released.
+    outgoing: Vec<Delivery>,
 }
 
 impl Service {
     pub(crate) fn new(config: &SimulatorBuilder, base_url: String) -> Self {
-        let mut service = Service {
-            clock: Clock::default(),
-            base_url,
-            auth: Auth::new(config),
-            meetings: Meetings::new(),
-            control: Control::new(config),
-            history: History::default(),
-            recordings: Recordings::default(),
-            rooms: Rooms::new(config),
-            directory: Directory::new(config.rooms),
-            issued: Vec::new(),
-        };
-        if let Some(in_progress) = config.spec_examples {
+        let clock = Clock::default();
+        let mut auth = Auth::new(config);
+        let mut enterprises = BTreeMap::new();
+        let mut announced = Vec::new();
+        for corp in std::iter::once(&config.corp_id).chain(&config.other_corps) {
+            let enterprise = Enterprise::new(config);
+            announced.push((corp.clone(), enterprise.directory.accounts()));
+            enterprises.insert(corp.clone(), enterprise);
+        }
+        // The spec's examples are the default enterprise's world.
+        if let Some(in_progress) = config.spec_examples
+            && let Some(enterprise) = enterprises.get_mut(&config.corp_id)
+        {
             let examples = super::examples::SpecExamples::load();
-            let now = service.clock.now();
-            service.auth.seed_examples(&examples, &service.clock);
-            service.meetings.seed_examples(&examples, in_progress, now);
-            service.history.seed_examples(&examples);
-            service.recordings.seed_examples(&examples);
-            service.rooms.seed_examples(&examples);
-            service.directory.seed_examples(&examples, now);
+            let now = clock.now();
+            auth.seed_examples(&examples, &clock);
+            let mut events = enterprise.meetings.seed_examples(&examples, in_progress, now);
+            enterprise.recordings.seed_examples(&examples);
+            events.extend(enterprise.rooms.seed_examples(&examples));
+            events.extend(enterprise.directory.seed_examples(&examples, now));
+            announced.push((config.corp_id.clone(), events));
+        }
+        let mut service = Service {
+            clock,
+            base_url,
+            auth,
+            enterprises,
+            issued: Vec::new(),
+            outgoing: Vec::new(),
+        };
+        for (corp, events) in announced {
+            service.publish(&corp, events);
         }
         service
+    }
+
+    /// Applies `events` of enterprise `corp` to every area that listens (an event an area
+    /// emits while applying one is applied in turn).
+    fn publish(&mut self, corp: &str, events: Vec<Event>) {
+        let Some(enterprise) = self.enterprises.get_mut(corp) else {
+            return;
+        };
+        for event in events {
+            self.auth.on(corp, &event);
+            enterprise.on(&event);
+        }
+    }
+
+    /// What a call (or time passing) left to do in enterprise `corp`.
+    fn apply(&mut self, corp: &str, effects: Effects) {
+        self.issued.extend(effects.issued);
+        self.outgoing.extend(effects.deliveries);
+        self.publish(corp, effects.events);
+    }
+
+    /// The POSTs to make outside the simulator, queued since the last call.
+    pub(crate) fn take_outgoing(&mut self) -> Vec<Delivery> {
+        std::mem::take(&mut self.outgoing)
     }
 
     /// Moves the clock: meetings whose end time passes end, tokens whose lifetime passes
@@ -104,47 +137,57 @@ impl Service {
 
     /// Ends the meetings whose end time has passed (as time passes between calls too).
     fn tick(&mut self) {
-        let now = self.clock.now();
-        for held in self.meetings.tick(now) {
-            self.record(held);
+        let corps: Vec<String> = self.enterprises.keys().cloned().collect();
+        for corp in corps {
+            let mut cx = Context::new(
+                self.clock.now(),
+                self.clock.instant(),
+                Caller::admin(&corp),
+                &self.base_url,
+            );
+            if let Some(enterprise) = self.enterprises.get_mut(&corp) {
+                enterprise.meetings.tick(&mut cx);
+            }
+            let effects = cx.finish();
+            self.apply(&corp, effects);
         }
-    }
-
-    /// Ends the meeting in progress `conference_id`: it goes to history (with its recording
-    /// when recorded) and its meeting-control tokens end with it.
-    pub(super) fn end_meeting(
-        &mut self,
-        conference_id: &str,
-        now: DateTime<Utc>,
-        operator: &str,
-    ) -> Result<(), super::wire::Failure> {
-        let held = self.meetings.end(conference_id, now, operator)?;
-        self.record(held);
-        Ok(())
-    }
-
-    fn record(&mut self, held: HeldMeeting) {
-        if let Some(id) = &held.info.conference_id {
-            self.control.forget(id);
-        }
-        if held.recorded {
-            self.recordings.add(&held);
-        }
-        self.history.add(held);
     }
 
     pub(crate) fn live_meeting(&mut self, conference_id: &str) -> Option<super::live::LiveMeeting> {
         self.tick();
-        self.meetings.live_view(conference_id)
+        self.enterprises
+            .values()
+            .find_map(|enterprise| enterprise.meetings.live_view(conference_id))
     }
 
     /// A recording file, for its one-use download token.
     pub(crate) fn download(&mut self, conf_uuid: &str, file: &str, token: Option<&str>) -> Response {
         self.tick();
         let now = self.clock.now();
-        match self.recordings.download(conf_uuid, file, token, now) {
-            Ok(content) => super::wire::file_response(content, "video/mp4"),
-            Err(f) => error_with_id(f.status, f.code, &f.message, ErrorFormat::Mmc, &request_id()),
+        let result = self
+            .enterprises
+            .values_mut()
+            .find(|enterprise| enterprise.recordings.has(conf_uuid))
+            .map(|enterprise| enterprise.recordings.download(conf_uuid, file, token, now));
+        match result {
+            Some(Ok(content)) => super::wire::file_response(content, "video/mp4"),
+            Some(Err(f)) => error_with_id(
+                f.status,
+                f.code.as_str(),
+                &f.message,
+                ErrorFormat::Mmc,
+                &super::wire::request_id(),
+            ),
+            None => {
+                let f = super::recordings::not_found(conf_uuid);
+                error_with_id(
+                    f.status,
+                    f.code.as_str(),
+                    &f.message,
+                    ErrorFormat::Mmc,
+                    &super::wire::request_id(),
+                )
+            }
         }
     }
 
@@ -153,17 +196,16 @@ impl Service {
     }
 
     pub(crate) fn expire_conference_tokens(&mut self) {
-        self.control.expire_all(self.clock.instant());
+        self.auth.expire_all_conference(self.clock.instant());
     }
 
     /// Expires the token a request presents.
     pub(crate) fn expire_presented(&mut self, headers: &HeaderMap) {
         let now = self.clock.instant();
-        if let Some(token) = header(headers, "x-access-token") {
-            self.auth.expire(&token, now);
-        }
-        if let Some(token) = header(headers, "x-conference-authorization") {
-            self.control.expire(&token, now);
+        for name in ["x-access-token", "x-conference-authorization"] {
+            if let Some(token) = header(headers, name) {
+                self.auth.expire(&token, now);
+            }
         }
     }
 
@@ -172,7 +214,7 @@ impl Service {
     }
 
     pub(crate) fn set_conference_token_validity(&mut self, validity: Duration) {
-        self.control.validity = validity;
+        self.auth.conference_validity = validity;
     }
 
     pub(crate) fn live_tokens(&self, user_id: Option<&str>) -> usize {
@@ -191,96 +233,134 @@ impl Service {
         self.tick();
         let request_id = header(headers, "x-request-id")
             .filter(|id| HeaderValue::from_str(id).is_ok())
-            .unwrap_or_else(request_id);
+            .unwrap_or_else(super::wire::request_id);
         let outcome = match op {
             None => Err(fail(
                 404,
-                "APIGW.0101",
+                ErrorCode::Other("APIGW.0101".into()),
                 format!("The API does not exist: {method} {path}"),
             )),
-            Some(op) => self.authorized(op, query, headers).and_then(|user| {
-                crate::validate::check_parts(op, path, query, headers, Some(body)).map_err(|v| {
-                    let code = match op.error_format {
-                        ErrorFormat::Usg => "USG.000000001",
-                        _ => "MMC.111070001",
-                    };
-                    fail(400, code, format!("{} {}", v.field, v.reason))
-                })?;
-                let call = Call {
-                    user: &user,
-                    path,
-                    query,
-                    headers,
-                    body,
-                };
-                match handler(op.id) {
-                    Some(handler) => handler(self, &call),
-                    None => Err(fail(501, "SIM.NOT_IMPLEMENTED", format!("{} is not simulated", op.id))),
-                }
-            }),
+            Some(op) => self.serve(op, path, query, headers, body),
         };
         match outcome {
             Ok(body) => json_response(200, body, &request_id),
-            Err(f) => error_with_id(f.status, f.code, &f.message, error_format(op), &request_id),
+            Err(f) => error_with_id(f.status, f.code.as_str(), &f.message, error_format(op), &request_id),
         }
     }
 
-    /// Checks the credential the operation needs; returns the user (the admin is "").
+    /// Checks the call's credential and parameters, and has the area of its tag answer it.
+    fn serve(
+        &mut self,
+        op: &'static OperationMeta,
+        path: &str,
+        query: &[(String, String)],
+        headers: &HeaderMap,
+        body: &[u8],
+    ) -> api::Outcome {
+        let caller = self.authorized(op, query, headers)?;
+        // Headers a credential comes with (`X-Login-Type: 1` with a host password).
+        for (name, value) in op.security.iter().flat_map(|s| scheme(*s).fixed_headers) {
+            if header(headers, name).as_deref() != Some(value) {
+                return Err(bad_request(format!("{} must be {value}", http_case(name))));
+            }
+        }
+        crate::validate::check_parts(op, path, query, headers, Some(body)).map_err(|v| match op.error_format {
+            ErrorFormat::Usg => bad_parameter(format!("{} {}", v.field, v.reason)),
+            _ => bad_request(format!("{} {}", v.field, v.reason)),
+        })?;
+        let wire = WireInput {
+            path: path_parameters(op.path, path),
+            query,
+            headers,
+            body,
+        };
+        let corp = caller.corp.clone();
+        let mut cx = Context::new(self.clock.now(), self.clock.instant(), caller, &self.base_url);
+        cx.credential = op
+            .security
+            .first()
+            .and_then(|s| header(headers, scheme(*s).header.as_str()));
+        let tag = api::tag(op.id).ok_or_else(|| bad_request(format!("{} has no tag", op.id)))?;
+        let outcome = match tag {
+            Tag::Auth => api::serve_auth(&mut self.auth, &mut cx, op.id, &wire),
+            tag => {
+                // The SP administrator's token is for the SP administration operations.
+                let enterprise = self.enterprises.get_mut(&corp).ok_or_else(|| {
+                    fail(
+                        403,
+                        ErrorCode::InsufficientPermission,
+                        format!("{} acts in an enterprise, and the SP administrator in none", op.id),
+                    )
+                })?;
+                match tag {
+                    Tag::Auth => unreachable!("served above"),
+                    Tag::Meetings => api::serve_meetings(&mut enterprise.meetings, &mut cx, op.id, &wire),
+                    Tag::Control => api::serve_control(&mut enterprise.meetings, &mut cx, op.id, &wire),
+                    Tag::Recordings => api::serve_recordings(&mut enterprise.recordings, &mut cx, op.id, &wire),
+                    Tag::Vmr => api::serve_vmr(&mut enterprise.rooms, &mut cx, op.id, &wire),
+                    Tag::Enterprise => api::serve_enterprise(&mut enterprise.directory, &mut cx, op.id, &wire),
+                }
+            }
+        };
+        let corp = cx.caller.corp.clone();
+        let effects = cx.finish();
+        self.apply(&corp, effects);
+        outcome
+    }
+
+    /// Checks the credential the operation needs: who calls, in which enterprise.
     fn authorized(
         &self,
         op: &OperationMeta,
         query: &[(String, String)],
         headers: &HeaderMap,
-    ) -> Result<String, Failure> {
+    ) -> Result<Caller, Failure> {
         let now = self.clock.instant();
         match op.security.first().copied() {
-            Some(Scheme::AccessToken) => self.auth.user_of(header(headers, "x-access-token"), now),
+            Some(Scheme::AccessToken) => self.auth.caller_of(header(headers, "x-access-token"), now),
             Some(Scheme::ConferenceToken) => {
                 let parameter = scheme(Scheme::ConferenceToken).conference_parameter.unwrap_or_default();
-                let conference_id = param(query, parameter).unwrap_or_default();
-                self.control
-                    .authorize(header(headers, "x-conference-authorization"), &conference_id, now)?;
-                Ok(ADMIN.into())
+                let conference_id = super::wire::param(query, parameter).unwrap_or_default();
+                self.auth
+                    .conference_caller(header(headers, "x-conference-authorization"), &conference_id, now)
             }
-            _ => Ok(ADMIN.into()),
+            // The authentication operations check their own credential.
+            _ => Ok(Caller::admin(self.auth.default_corp())),
         }
     }
+}
+
+/// `x-login-type` as the API writes it: `X-Login-Type`.
+fn http_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|first| first.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The path parameters of `path` by the names of `template`'s `{name}` segments,
+/// percent-decoded.
+fn path_parameters(template: &str, path: &str) -> Vec<(String, String)> {
+    template
+        .split('/')
+        .zip(path.split('/'))
+        .filter_map(|(t, segment)| {
+            let name = t.strip_prefix('{')?.strip_suffix('}')?;
+            let value = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+            Some((name.to_owned(), value.into_owned()))
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_operation_of_the_spec_has_one_handler() {
-        let handled: Vec<&str> = HANDLERS_BY_AREA
-            .iter()
-            .flat_map(|area| area.iter().map(|(id, _)| *id))
-            .collect();
-        let missing: Vec<&str> = crate::operations::operations()
-            .iter()
-            .map(|op| op.id)
-            .filter(|id| !handled.contains(id))
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "operations of the spec without a handler: {missing:?}"
-        );
-        let unknown: Vec<&str> = handled
-            .iter()
-            .copied()
-            .filter(|id| crate::operations::operation(id).is_none())
-            .collect();
-        assert!(unknown.is_empty(), "handlers for no operation of the spec: {unknown:?}");
-        let mut unique = handled.clone();
-        unique.sort_unstable();
-        unique.dedup();
-        assert_eq!(
-            unique.len(),
-            handled.len(),
-            "an operation has two handlers: {handled:?}"
-        );
-    }
 
     #[test]
     fn routes_match_templates() {
@@ -293,5 +373,17 @@ mod tests {
             Some("cancel_meeting")
         );
         assert!(route(&Method::PATCH, "/v1/mmc/management/conferences").is_none());
+    }
+
+    #[test]
+    fn path_parameters_are_named_by_the_template_and_decoded() {
+        assert_eq!(
+            path_parameters(
+                "/v1/usg/dcs/corp/vmr/assign-to-member/{account}",
+                "/v1/usg/dcs/corp/vmr/assign-to-member/al%20ice"
+            ),
+            [("account".to_owned(), "al ice".to_owned())]
+        );
+        assert!(path_parameters("/v1/mmc/management/conferences", "/v1/mmc/management/conferences").is_empty());
     }
 }

@@ -6,123 +6,99 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
-use serde::Serialize;
-use serde_json::Value;
 
+use crate::ErrorCode;
 use crate::operations::{ErrorFormat, OperationMeta};
 use crate::types::ErrorResponse;
 
-/// What a handler answers: a JSON body (`Some`), an empty 200 (`None`) or an error.
-pub(super) type Outcome = Result<Option<Vec<u8>>, Failure>;
-
 /// An error the service answers with `{"error_code", "error_msg"}`.
 #[derive(Debug)]
-pub(super) struct Failure {
-    pub(super) status: u16,
-    pub(super) code: &'static str,
-    pub(super) message: String,
+pub(crate) struct Failure {
+    pub(crate) status: u16,
+    pub(crate) code: ErrorCode,
+    pub(crate) message: String,
 }
 
-pub(super) fn fail(status: u16, code: &'static str, message: impl Into<String>) -> Failure {
-    Failure {
-        status,
-        code,
-        message: message.into(),
+impl Failure {
+    pub(crate) fn new(status: u16, code: ErrorCode, message: impl Into<String>) -> Self {
+        Failure {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 }
 
-/// The code for a rule Huawei documents no code for (see the module documentation).
-pub(super) fn bad_request(message: impl Into<String>) -> Failure {
-    fail(400, "MMC.111070001", message)
+pub(crate) fn fail(status: u16, code: ErrorCode, message: impl Into<String>) -> Failure {
+    Failure::new(status, code, message)
 }
 
-/// A 200 with `value` as its JSON body.
-pub(super) fn reply<T: Serialize>(value: &T) -> Outcome {
-    // The generated types have string keys only, so serialising cannot fail.
-    Ok(Some(serde_json::to_vec(value).expect("response types serialise")))
+/// The code for a rule Huawei documents no code for, in the meeting APIs (see the module
+/// documentation).
+pub(crate) fn bad_request(message: impl Into<String>) -> Failure {
+    fail(400, ErrorCode::BadRequest, message)
+}
+
+/// The code for a rule Huawei documents no code for, in the USG (user and enterprise) APIs.
+pub(crate) fn bad_parameter(message: impl Into<String>) -> Failure {
+    fail(400, ErrorCode::Other("USG.000000001".into()), message)
+}
+
+/// The service's times: `yyyy-MM-dd HH:mm`, UTC.
+pub(crate) const MINUTE: &str = "%Y-%m-%d %H:%M";
+
+/// A time as the service writes it (`yyyy-MM-dd HH:mm`, UTC).
+pub(crate) fn parse_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    chrono::NaiveDateTime::parse_from_str(text, MINUTE)
+        .ok()
+        .map(|t| t.and_utc())
+}
+
+/// A meeting that is not in progress, for an operation that needs one.
+pub(crate) fn not_in_progress() -> Failure {
+    fail(400, ErrorCode::MeetingNotInProgress, "The meeting is not in progress")
 }
 
 /// A count or page bound as the service's int32 fields carry it.
-pub(super) fn int32(n: impl TryInto<i32>) -> i32 {
+pub(crate) fn int32(n: impl TryInto<i32>) -> i32 {
     n.try_into().unwrap_or(i32::MAX)
 }
 
 /// `offset` and `limit` of a paged read, with the service's defaults.
-pub(super) fn page(call: &Call<'_>, default_limit: i64) -> (i64, i64) {
-    let offset = call.int_param("offset").unwrap_or(0).max(0);
-    let limit = call.int_param("limit").unwrap_or(default_limit).max(0);
+pub(crate) fn page(offset: Option<i32>, limit: Option<i32>, default_limit: i32) -> (i64, i64) {
+    let offset = i64::from(offset.unwrap_or(0).max(0));
+    let limit = i64::from(limit.unwrap_or(default_limit).max(0));
     (offset, limit)
 }
 
 /// The items of one page.
-pub(super) fn paged<T>(items: impl Iterator<Item = T>, offset: i64, limit: i64) -> impl Iterator<Item = T> {
+pub(crate) fn paged<T>(items: impl Iterator<Item = T>, offset: i64, limit: i64) -> impl Iterator<Item = T> {
     items
         .skip(usize::try_from(offset).unwrap_or(usize::MAX))
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
 }
 
-/// A call as the handlers see it, after routing, authentication and validation.
-pub(super) struct Call<'a> {
-    /// The authenticated user; the enterprise's default administrator is "".
-    pub(super) user: &'a str,
-    pub(super) path: &'a str,
-    pub(super) query: &'a [(String, String)],
-    pub(super) headers: &'a HeaderMap,
-    pub(super) body: &'a [u8],
-}
-
-impl Call<'_> {
-    pub(super) fn param(&self, name: &str) -> Option<String> {
-        param(self.query, name)
-    }
-
-    pub(super) fn int_param(&self, name: &str) -> Option<i64> {
-        self.param(name).and_then(|v| v.parse().ok())
-    }
-
-    /// The last segment of the path, percent-decoded (`{account}`, `{dept_code}`, `{value}`).
-    pub(super) fn last_segment(&self) -> String {
-        self.path
-            .rsplit('/')
-            .next()
-            .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
-            .unwrap_or_default()
-    }
-
-    pub(super) fn header(&self, name: &str) -> Option<String> {
-        header(self.headers, name)
-    }
-
-    /// The body, parsed the way the service does: `null` for an optional field means absent.
-    pub(super) fn parse<T: serde::de::DeserializeOwned>(&self) -> Result<T, Failure> {
-        let mut value: Value =
-            serde_json::from_slice(self.body).map_err(|e| bad_request(format!("invalid body: {e}")))?;
-        crate::validate::drop_nulls(&mut value);
-        serde_json::from_value(value).map_err(|e| bad_request(format!("invalid body: {e}")))
-    }
-}
-
-pub(super) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
+pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
-pub(super) fn param(query: &[(String, String)], name: &str) -> Option<String> {
+pub(crate) fn param(query: &[(String, String)], name: &str) -> Option<String> {
     query.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
 }
 
-pub(super) fn request_id() -> String {
+pub(crate) fn request_id() -> String {
     hex_id()
 }
 
 /// 32 random hexadecimal digits, the shape of the service's UUIDs.
-pub(super) fn hex_id() -> String {
+pub(crate) fn hex_id() -> String {
     let mut rng = rand::rng();
     (0..32)
         .map(|_| char::from_digit(rng.random_range(0..16), 16).expect("hex digit"))
         .collect()
 }
 
-pub(super) fn random_token(prefix: &str) -> String {
+pub(crate) fn random_token(prefix: &str) -> String {
     let tail: String = rand::rng().sample_iter(Alphanumeric).take(40).map(char::from).collect();
     format!("{prefix}{tail}")
 }

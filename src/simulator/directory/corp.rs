@@ -3,186 +3,188 @@
 
 use super::*;
 
-/// The directory: enabled users (and, with `searchScope` for terminals, the devices).
-pub(super) fn search_corp_dir(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (offset, limit) = page(call, 10);
-    let directory = &service.directory;
-    let key = call.param("searchKey").unwrap_or_default();
-    let departments = directory.scope(call, "querySubDept");
-    let in_dept = |code: &str| departments.as_ref().is_none_or(|d| d.iter().any(|c| c == code));
-    let scope = call.param("searchScope").unwrap_or_default();
-    let mut entries: Vec<UserDto> = Vec::new();
-    if !scope.contains("HARD_TERMINAL") || scope.contains("MEMBER") || scope.is_empty() {
-        entries.extend(
-            directory
-                .users
-                .iter()
-                .filter(|u| !u.is_disabled() && in_dept(&u.dept_code))
-                .filter(|u| {
-                    key.is_empty()
-                        || u.name.contains(&key)
-                        || u.account.contains(&key)
-                        || u.phone.as_deref().is_some_and(|p| p.contains(&key))
-                        || u.email.as_deref().is_some_and(|e| e.contains(&key))
-                })
-                .map(|u| UserDto {
-                    id: Some(u.id.clone()),
-                    status_code: Some(0),
-                    account: Some(u.account.clone()),
-                    name: Some(u.name.clone()),
-                    english_name: u.english_name.clone(),
-                    email: u.email.clone(),
-                    phone: if u.hide_phone { None } else { u.phone.clone() },
-                    dept_name: directory.departments.get(&u.dept_code).map(|d| d.name.clone()),
-                    number: u.phone.clone(),
-                    update_time: Some(u.created.timestamp_millis()),
-                    vmr_id: vmr_of(service, u),
-                    title: u.title.clone(),
-                    description: u.desc.clone(),
-                    hide_phone: Some(u.hide_phone),
-                    type_: Some("NORMAL_USER".into()),
-                    dept_codes: Some(vec![u.dept_code.clone()]),
-                    ..UserDto::default()
-                }),
-        );
+/// The directory: enabled users (or, with `searchScope` HARD_TERMINAL, the devices).
+impl Handle<input::SearchCorpDir> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::SearchCorpDir) -> Answer<SearchCorpDirResponse> {
+        let (offset, limit) = page(input.offset, input.limit, 10);
+        let key = input.search_key.unwrap_or_default();
+        let departments = self.scope(input.dept_code, input.query_sub_dept);
+        let in_dept = |code: &str| departments.as_ref().is_none_or(|d| d.iter().any(|c| c == code));
+        // Terminals only for HARD_TERMINAL; users for any other scope (ALL included).
+        let terminals = input.search_scope == Some(SearchCorpDirSearchScope::HardTerminal);
+        let mut entries: Vec<UserDto> = Vec::new();
+        if terminals {
+            entries.extend(
+                self.devices
+                    .iter()
+                    .filter(|d| in_dept(&d.dept_code) && (key.is_empty() || d.name.contains(&key)))
+                    .map(|d| UserDto {
+                        name: Some(d.name.clone()),
+                        number: Some(d.number.clone()),
+                        type_: Some("HARD_TERMINAL".into()),
+                        dept_codes: Some(vec![d.dept_code.clone()]),
+                        ..UserDto::default()
+                    }),
+            );
+        } else {
+            entries.extend(
+                self.users
+                    .iter()
+                    .filter(|u| !u.is_disabled() && in_dept(&u.dept_code))
+                    .filter(|u| {
+                        key.is_empty()
+                            || u.name.contains(&key)
+                            || u.account.contains(&key)
+                            || u.phone.as_deref().is_some_and(|p| p.contains(&key))
+                            || u.email.as_deref().is_some_and(|e| e.contains(&key))
+                    })
+                    .map(|u| UserDto {
+                        id: Some(u.id.clone()),
+                        status_code: Some(0),
+                        account: Some(u.account.clone()),
+                        name: Some(u.name.clone()),
+                        english_name: u.english_name.clone(),
+                        email: u.email.clone(),
+                        phone: if u.hide_phone { None } else { u.phone.clone() },
+                        dept_name: self.departments.get(&u.dept_code).map(|d| d.name.clone()),
+                        number: u.phone.clone(),
+                        update_time: Some(u.created.timestamp_millis()),
+                        vmr_id: self.vmr_of(u),
+                        title: u.title.clone(),
+                        description: u.desc.clone(),
+                        hide_phone: Some(u.hide_phone),
+                        type_: Some("NORMAL_USER".into()),
+                        dept_codes: Some(vec![u.dept_code.clone()]),
+                        ..UserDto::default()
+                    }),
+            );
+        }
+        let count = entries.len();
+        Ok(SearchCorpDirResponse {
+            offset: Some(int32(offset)),
+            limit: Some(int32(limit)),
+            count: Some(int32(count)),
+            data: Some(paged(entries.into_iter(), offset, limit).collect()),
+        })
     }
-    if scope.contains("HARD_TERMINAL") {
-        entries.extend(
-            directory
-                .devices
-                .iter()
-                .filter(|d| in_dept(&d.dept_code) && (key.is_empty() || d.name.contains(&key)))
-                .map(|d| UserDto {
-                    name: Some(d.name.clone()),
-                    number: Some(d.number.clone()),
-                    type_: Some("HARD_TERMINAL".into()),
-                    dept_codes: Some(vec![d.dept_code.clone()]),
-                    ..UserDto::default()
-                }),
-        );
-    }
-    let count = entries.len();
-    reply(&SearchCorpDirResponse {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(count)),
-        data: Some(paged(entries.into_iter(), offset, limit).collect()),
-    })
 }
 
 /// Makes an existing user an administrator.
-pub(super) fn add_corp_admin(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let request: CorpAdminDto = call.parse()?;
-    let account_type = call.int_param("accountType").unwrap_or(0);
-    let index = service.directory.position(&request.account, account_type)?;
-    let user = &mut service.directory.users[index];
-    if user.admin_type != MEMBER {
-        return Err(fail(
-            400,
-            "USG.201040003",
-            "Only an ordinary user can become an enterprise administrator",
-        ));
+impl Handle<input::AddCorpAdmin> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::AddCorpAdmin) -> Answer<()> {
+        let index = self.position(&input.body.account, input.account_type)?;
+        let user = &mut self.users[index];
+        if user.admin_type != MEMBER {
+            return Err(fail(
+                400,
+                ErrorCode::NotAnOrdinaryUser,
+                "Only an ordinary user can become an enterprise administrator",
+            ));
+        }
+        user.admin_type = ADMINISTRATOR;
+        Ok(())
     }
-    user.admin_type = ADMINISTRATOR;
-    Ok(None)
 }
 
-pub(super) fn show_corp_admin(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (account, account_type) = account_of(call);
-    let directory = &service.directory;
-    let user = directory
-        .find(&account, account_type)
-        .filter(|u| u.admin_type != MEMBER)
-        .ok_or_else(|| user_not_found(&account))?;
-    let dept = directory.departments.get(&user.dept_code);
-    reply(&QueryCorpAdminResultDto {
-        id: Some(user.id.clone()),
-        account: Some(user.account.clone()),
-        name: Some(user.name.clone()),
-        admin_type: Some(user.admin_type),
-        email: user.email.clone(),
-        phone: user.phone.clone(),
-        country: user.country.clone(),
-        dept: Some(DeptBasicDto {
-            dept_code: Some(user.dept_code.clone()),
-            dept_name: dept.map(|d| d.name.clone()),
-            dept_name_path: Some(directory.path(&user.dept_code, true)),
-            parent_dept_code: dept.and_then(|d| d.parent.clone()),
-            ..DeptBasicDto::default()
-        }),
-    })
-}
-
-pub(super) fn batch_delete_corp_admins(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let indexes = existing(service, call)?;
-    sparing_the_default_admin(service, &indexes, "removed")?;
-    for i in indexes {
-        service.directory.users[i].admin_type = MEMBER;
+impl Handle<input::ShowCorpAdmin> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::ShowCorpAdmin) -> Answer<QueryCorpAdminResultDto> {
+        let user = self
+            .find(&input.account, input.account_type)
+            .filter(|u| u.admin_type != MEMBER)
+            .ok_or_else(|| user_not_found(&input.account))?;
+        let dept = self.departments.get(&user.dept_code);
+        Ok(QueryCorpAdminResultDto {
+            id: Some(user.id.clone()),
+            account: Some(user.account.clone()),
+            name: Some(user.name.clone()),
+            admin_type: Some(user.admin_type),
+            email: user.email.clone(),
+            phone: user.phone.clone(),
+            country: user.country.clone(),
+            dept: Some(DeptBasicDto {
+                dept_code: Some(user.dept_code.clone()),
+                dept_name: dept.map(|d| d.name.clone()),
+                dept_name_path: Some(self.path(&user.dept_code, true)),
+                parent_dept_code: dept.and_then(|d| d.parent.clone()),
+                ..DeptBasicDto::default()
+            }),
+        })
     }
-    Ok(None)
 }
 
-pub(super) fn search_devices(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (offset, limit) = page(call, 10);
-    let directory = &service.directory;
-    let key = call.param("searchKey").unwrap_or_default();
-    let model = call.param("model");
-    let departments = directory.scope(call, "enableSubDept");
-    let devices: Vec<&Device> = directory
-        .devices
-        .iter()
-        .filter(|d| key.is_empty() || d.name.contains(&key) || d.sn.contains(&key) || d.number.contains(&key))
-        .filter(|d| model.as_ref().is_none_or(|m| &d.model == m))
-        .filter(|d| departments.as_ref().is_none_or(|codes| codes.contains(&d.dept_code)))
-        .collect();
-    let count = devices.len();
-    reply(&SearchDevicesResponse {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(count)),
-        data: Some(
-            paged(devices.into_iter(), offset, limit)
-                .map(|d| QueryDeviceResultDto {
-                    name: Some(d.name.clone()),
-                    type_: Some("TE".into()),
-                    model: Some(d.model.clone()),
-                    sn: Some(d.sn.clone()),
-                    number: Some(d.number.clone()),
-                    dept_code: Some(d.dept_code.clone()),
-                    dept_name: directory.departments.get(&d.dept_code).map(|x| x.name.clone()),
-                    dept_name_path: Some(directory.path(&d.dept_code, true)),
-                    status: Some(0),
-                    ..QueryDeviceResultDto::default()
-                })
-                .collect(),
-        ),
-    })
+impl Handle<input::BatchDeleteCorpAdmins> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::BatchDeleteCorpAdmins) -> Answer<()> {
+        let indexes = self.existing(&input.body, input.account_type)?;
+        self.sparing_the_default_admin(&indexes, "removed")?;
+        for i in indexes {
+            self.users[i].admin_type = MEMBER;
+        }
+        Ok(())
+    }
 }
 
-pub(super) fn show_corp_resource(service: &mut Service, _call: &Call<'_>) -> Outcome {
-    let users = service.directory.users.len();
-    let count = |sum: usize, used: usize| ResDetailDto {
-        sum_count: Some(int32(sum)),
-        used_count: Some(int32(used)),
-        trial_count: Some(0),
-        expired_count: Some(0),
-        expiring_count: Some(0),
-    };
-    reply(&ShowCorpResourceResponse {
-        te_soft_count: Some(count(500, users)),
-        te1080p_hard_count: Some(count(10, service.directory.devices.len())),
-        conf_call_count: Some(count(50, service.meetings.in_progress().count())),
-        vmr: Some(vec![QueryVmrPkgResResultDto {
-            vmr_pkg_id: Some("cloud-meeting-room-10".into()),
-            vmr_name: Some("Small cloud meeting room - 10".into()),
-            vmr_pkg_parties: Some(10),
-            vmr_pkg_count: Some(int32(service.directory.rooms)),
-            vmr_pkg_used_count: Some(int32(service.rooms.assigned_count())),
-        }]),
-        enable_pstn: Some(false),
-        enable_sms: Some(true),
-        single_conf_call_count: Some(50),
-        conf_length: Some(1440),
-        ..ShowCorpResourceResponse::default()
-    })
+impl Handle<input::SearchDevices> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::SearchDevices) -> Answer<SearchDevicesResponse> {
+        let (offset, limit) = page(input.offset, input.limit, 10);
+        let key = input.search_key.unwrap_or_default();
+        let departments = self.scope(input.dept_code, input.enable_sub_dept);
+        let devices: Vec<&Device> = self
+            .devices
+            .iter()
+            .filter(|d| key.is_empty() || d.name.contains(&key) || d.sn.contains(&key) || d.number.contains(&key))
+            .filter(|d| input.model.as_ref().is_none_or(|m| &d.model == m))
+            .filter(|d| departments.as_ref().is_none_or(|codes| codes.contains(&d.dept_code)))
+            .collect();
+        let count = devices.len();
+        Ok(SearchDevicesResponse {
+            offset: Some(int32(offset)),
+            limit: Some(int32(limit)),
+            count: Some(int32(count)),
+            data: Some(
+                paged(devices.into_iter(), offset, limit)
+                    .map(|d| QueryDeviceResultDto {
+                        name: Some(d.name.clone()),
+                        type_: Some("TE".into()),
+                        model: Some(d.model.clone()),
+                        sn: Some(d.sn.clone()),
+                        number: Some(d.number.clone()),
+                        dept_code: Some(d.dept_code.clone()),
+                        dept_name: self.departments.get(&d.dept_code).map(|x| x.name.clone()),
+                        dept_name_path: Some(self.path(&d.dept_code, true)),
+                        status: Some(0),
+                        ..QueryDeviceResultDto::default()
+                    })
+                    .collect(),
+            ),
+        })
+    }
+}
+
+impl Handle<input::ShowCorpResource> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, _input: input::ShowCorpResource) -> Answer<ShowCorpResourceResponse> {
+        let count = |sum: usize, used: usize| ResDetailDto {
+            sum_count: Some(int32(sum)),
+            used_count: Some(int32(used)),
+            trial_count: Some(0),
+            expired_count: Some(0),
+            expiring_count: Some(0),
+        };
+        Ok(ShowCorpResourceResponse {
+            te_soft_count: Some(count(500, self.users.len())),
+            te1080p_hard_count: Some(count(10, self.devices.len())),
+            conf_call_count: Some(count(50, self.in_progress.len())),
+            vmr: Some(vec![QueryVmrPkgResResultDto {
+                vmr_pkg_id: Some("cloud-meeting-room-10".into()),
+                vmr_name: Some("Small cloud meeting room - 10".into()),
+                vmr_pkg_parties: Some(10),
+                vmr_pkg_count: Some(int32(self.rooms)),
+                vmr_pkg_used_count: Some(int32(self.assigned_count())),
+            }]),
+            enable_pstn: Some(false),
+            enable_sms: Some(true),
+            single_conf_call_count: Some(50),
+            conf_length: Some(1440),
+            ..ShowCorpResourceResponse::default()
+        })
+    }
 }

@@ -1,70 +1,85 @@
 //! Meetings in progress as the management API lists them: online meetings, their detail,
 //! their participants and the region hosting them.
 
-use super::{Meeting, detail, list_response, matches, not_in_progress};
-use crate::simulator::service::{Handler, Service};
-use crate::simulator::wire::{Call, Failure, Outcome, int32, page, paged, reply};
-use crate::types::{OnlineAttendeeRecordInfo, PageOnlineAttendeeRecordRsp, ShowRegionInfoOfMeetingResponse};
+use super::{Meeting, Meetings, detail, list_response, matches, not_in_progress};
+use crate::simulator::api::{Answer, Context, Handle, input};
+use crate::simulator::wire::{Failure, int32, page, paged};
+use crate::types::{
+    ConfDetail, OnlineAttendeeRecordInfo, PageOnlineAttendeeRecordRsp, RestListConfResponse,
+    ShowRegionInfoOfMeetingResponse,
+};
 
-pub(in crate::simulator) const HANDLERS: &[(&str, Handler)] = &[
-    ("search_online_meetings", search_online_meetings),
-    ("show_online_meeting_detail", show_online_meeting_detail),
-    ("list_online_conf_attendee", list_online_conf_attendee),
-    ("show_region_info_of_meeting", show_region_info_of_meeting),
-];
-
-/// The meeting in progress named by the query parameter `name`.
-fn online<'a>(service: &'a Service, call: &Call<'_>, name: &str) -> Result<&'a Meeting, Failure> {
-    let meeting = service.meetings.get(&call.param(name).unwrap_or_default())?;
-    if meeting.live.is_none() {
-        return Err(not_in_progress());
+impl Meetings {
+    /// The meeting in progress `conference_id`.
+    fn online(&self, conference_id: &str) -> Result<&Meeting, Failure> {
+        let meeting = self.get(conference_id)?;
+        if meeting.live.is_none() {
+            return Err(not_in_progress());
+        }
+        Ok(meeting)
     }
-    Ok(meeting)
 }
 
-fn search_online_meetings(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let key = call.param("searchKey").unwrap_or_default();
-    let matching = service.meetings.in_progress().filter(|m| matches(m, &key)).collect();
-    list_response(call, matching)
+impl Handle<input::SearchOnlineMeetings> for Meetings {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::SearchOnlineMeetings) -> Answer<RestListConfResponse> {
+        let key = input.search_key.unwrap_or_default();
+        let matching = self.in_progress().filter(|m| matches(m, &key)).collect();
+        Ok(list_response(matching, input.offset, input.limit, false))
+    }
 }
 
-fn show_online_meeting_detail(service: &mut Service, call: &Call<'_>) -> Outcome {
-    detail(call, online(service, call, "conferenceID")?)
+impl Handle<input::ShowOnlineMeetingDetail> for Meetings {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::ShowOnlineMeetingDetail) -> Answer<ConfDetail> {
+        let meeting = self.online(&input.conference_id)?;
+        Ok(detail(meeting, input.offset, input.limit, input.search_key.as_deref()))
+    }
 }
 
-fn list_online_conf_attendee(service: &mut Service, call: &Call<'_>) -> Outcome {
-    let (offset, limit) = page(call, 20);
-    let meeting = online(service, call, "conf_id")?;
-    let key = call.param("search_key").unwrap_or_default();
-    let online: Vec<OnlineAttendeeRecordInfo> = meeting
-        .participants
-        .iter()
-        .filter(|p| p.participant_id.is_some())
-        .filter(|p| key.is_empty() || p.name.contains(&key) || p.number.contains(&key))
-        .map(|p| OnlineAttendeeRecordInfo {
-            participant_id: p.participant_id.clone(),
-            name: Some(p.name.clone()),
-            call_number: Some(p.number.clone()),
-            role: Some(0),
-            ..OnlineAttendeeRecordInfo::default()
+impl Handle<input::ListOnlineConfAttendee> for Meetings {
+    fn handle(
+        &mut self,
+        _cx: &mut Context<'_>,
+        input: input::ListOnlineConfAttendee,
+    ) -> Answer<PageOnlineAttendeeRecordRsp> {
+        let (offset, limit) = page(input.offset, input.limit, 20);
+        let meeting = self.online(&input.conf_id)?;
+        let key = input.search_key.unwrap_or_default();
+        let online: Vec<OnlineAttendeeRecordInfo> = meeting
+            .participants
+            .iter()
+            .filter(|p| p.participant_id.is_some())
+            .filter(|p| key.is_empty() || p.name.contains(&key) || p.number.contains(&key))
+            .map(|p| OnlineAttendeeRecordInfo {
+                participant_id: p.participant_id.clone(),
+                name: Some(p.name.clone()),
+                call_number: Some(p.number.clone()),
+                role: Some(0),
+                ..OnlineAttendeeRecordInfo::default()
+            })
+            .collect();
+        Ok(PageOnlineAttendeeRecordRsp {
+            offset: Some(int32(offset)),
+            limit: Some(int32(limit)),
+            count: Some(int32(online.len())),
+            data: Some(paged(online.into_iter(), offset, limit).collect()),
         })
-        .collect();
-    reply(&PageOnlineAttendeeRecordRsp {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(online.len())),
-        data: Some(paged(online.into_iter(), offset, limit).collect()),
-    })
+    }
 }
 
-fn show_region_info_of_meeting(service: &mut Service, call: &Call<'_>) -> Outcome {
-    online(service, call, "conferenceID")?;
-    let host = url::Url::parse(&service.base_url)
-        .ok()
-        .and_then(|u| u.host_str().map(str::to_owned))
-        .unwrap_or_default();
-    reply(&ShowRegionInfoOfMeetingResponse {
-        region_ip: Some(host.clone()),
-        region_url: Some(host),
-    })
+impl Handle<input::ShowRegionInfoOfMeeting> for Meetings {
+    fn handle(
+        &mut self,
+        cx: &mut Context<'_>,
+        input: input::ShowRegionInfoOfMeeting,
+    ) -> Answer<ShowRegionInfoOfMeetingResponse> {
+        self.online(&input.conference_id)?;
+        let host = url::Url::parse(cx.base_url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned))
+            .unwrap_or_default();
+        Ok(ShowRegionInfoOfMeetingResponse {
+            region_ip: Some(host.clone()),
+            region_url: Some(host),
+        })
+    }
 }

@@ -7,14 +7,18 @@ impl Meetings {
     /// `conferenceID` (its occurrences with the ids of search_meetings' example), the host
     /// password of start_meeting's example, its attendees and the one delete_attendees'
     /// example removes; and create_meeting's example meeting under update_meeting's example
-    /// `conferenceID` (update_meeting edits single meetings only).
+    /// `conferenceID` (update_meeting edits single meetings only); and the held meeting of the
+    /// history examples. Returns what the other areas hear: the start of the series when it
+    /// is put in progress (`in_progress`).
     pub(in crate::simulator) fn seed_examples(
         &mut self,
         examples: &crate::simulator::examples::SpecExamples,
         in_progress: bool,
         now: DateTime<Utc>,
-    ) {
+    ) -> Vec<Event> {
         use serde_json::Value;
+        self.history.seed_examples(examples);
+        let mut scheduled = Vec::new();
         let text = |v: Option<&Value>| v.and_then(Value::as_str).map(str::to_owned);
         let host_password = text(examples.body("start_meeting").and_then(|b| b.get("password"))).unwrap_or_default();
         let single = (
@@ -27,6 +31,7 @@ impl Meetings {
             && let Ok(mut meeting) = Meeting::new(id.clone(), definition, String::new(), now)
         {
             meeting.host_password.clone_from(&host_password);
+            scheduled.push(meeting.scheduled());
             self.meetings.insert(id, meeting);
         }
         let (Some(conference_id), Some(definition)) = (
@@ -35,10 +40,10 @@ impl Meetings {
                 .body("create_recurring_meeting")
                 .and_then(|b| serde_json::from_value::<RestScheduleConfDto>(b.clone()).ok()),
         ) else {
-            return;
+            return scheduled;
         };
         let Ok(mut meeting) = Meeting::new(conference_id.clone(), definition, String::new(), now) else {
-            return;
+            return scheduled;
         };
         meeting.host_password = host_password;
         // Occurrence ids as search_meetings' example lists them.
@@ -101,9 +106,12 @@ impl Meetings {
                 participant.participant_id = id;
             }
         }
+        let mut events = scheduled;
+        events.push(meeting.scheduled());
         if in_progress {
-            meeting.activate(now, &mut self.next_participant, "");
+            events.push(meeting.activate(now, &mut self.next_participant, ""));
         }
         self.meetings.insert(conference_id, meeting);
+        events
     }
 }

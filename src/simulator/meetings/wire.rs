@@ -155,14 +155,19 @@ pub(super) fn conference_info(meeting: &Meeting) -> ConferenceInfo {
     }
 }
 
-/// A page of meetings, in start order (`DSC_StartTIME` reverses it).
-pub(super) fn list_response(call: &Call<'_>, mut meetings: Vec<&Meeting>) -> Outcome {
-    let (offset, limit) = page(call, 20);
+/// A page of meetings, in start order (`descending`: `DSC_StartTIME` reverses it).
+pub(super) fn list_response(
+    mut meetings: Vec<&Meeting>,
+    offset: Option<i32>,
+    limit: Option<i32>,
+    descending: bool,
+) -> RestListConfResponse {
+    let (offset, limit) = page(offset, limit, 20);
     meetings.sort_by_key(|m| m.live.as_ref().map_or(utc(m.start), |l| l.started));
-    if call.param("sortType").as_deref() == Some("DSC_StartTIME") {
+    if descending {
         meetings.reverse();
     }
-    reply(&RestListConfResponse {
+    RestListConfResponse {
         offset: Some(int32(offset)),
         limit: Some(int32(limit)),
         count: Some(int32(meetings.len())),
@@ -171,7 +176,7 @@ pub(super) fn list_response(call: &Call<'_>, mut meetings: Vec<&Meeting>) -> Out
                 .map(|m| conference_info(m))
                 .collect(),
         ),
-    })
+    }
 }
 
 pub(super) fn participant_info(p: &Participant) -> ParticipantInfo {
@@ -186,16 +191,22 @@ pub(super) fn participant_info(p: &Participant) -> ParticipantInfo {
     }
 }
 
-/// The detail of a meeting: its description and a page of its participants.
-pub(super) fn detail(call: &Call<'_>, meeting: &Meeting) -> Outcome {
-    let (offset, limit) = page(call, 20);
-    let key = call.param("searchKey").unwrap_or_default();
+/// The detail of a meeting: its description and a page of its participants (those matching
+/// `search_key`).
+pub(super) fn detail(
+    meeting: &Meeting,
+    offset: Option<i32>,
+    limit: Option<i32>,
+    search_key: Option<&str>,
+) -> ConfDetail {
+    let (offset, limit) = page(offset, limit, 20);
+    let key = search_key.unwrap_or_default();
     let participants: Vec<&Participant> = meeting
         .participants
         .iter()
-        .filter(|p| key.is_empty() || p.name.contains(&key) || p.number.contains(&key))
+        .filter(|p| key.is_empty() || p.name.contains(key) || p.number.contains(key))
         .collect();
-    reply(&ConfDetail {
+    ConfDetail {
         conference_data: Some(conference_info(meeting)),
         data: Some(PageParticipant {
             offset: Some(int32(offset)),
@@ -207,5 +218,5 @@ pub(super) fn detail(call: &Call<'_>, meeting: &Meeting) -> Outcome {
                     .collect(),
             ),
         }),
-    })
+    }
 }
