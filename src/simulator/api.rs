@@ -64,6 +64,20 @@ impl Caller {
 /// What a handler sees besides its area's state: the time, the caller, the credential the
 /// call presented, where the simulator serves, an id generator, and an outbox of events for
 /// the other areas.
+/// Identifiers unique across the enterprises.
+#[derive(Debug)]
+pub(crate) struct Ids {
+    next_conference: u64,
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids {
+            next_conference: 914_000_001,
+        }
+    }
+}
+
 pub(crate) struct Context<'a> {
     pub(crate) now: DateTime<Utc>,
     /// The same moment on the monotonic clock (token lifetimes).
@@ -74,6 +88,7 @@ pub(crate) struct Context<'a> {
     pub(crate) credential: Option<String>,
     /// `http(s)://127.0.0.1:PORT`: where the simulator's own URLs (recording files) point.
     pub(crate) base_url: &'a str,
+    ids: &'a mut Ids,
     effects: Effects,
 }
 
@@ -89,13 +104,20 @@ pub(crate) struct Effects {
 }
 
 impl<'a> Context<'a> {
-    pub(crate) fn new(now: DateTime<Utc>, instant: Instant, caller: Caller, base_url: &'a str) -> Self {
+    pub(crate) fn new(
+        now: DateTime<Utc>,
+        instant: Instant,
+        caller: Caller,
+        base_url: &'a str,
+        ids: &'a mut Ids,
+    ) -> Self {
         Context {
             now,
             instant,
             caller,
             credential: None,
             base_url,
+            ids,
             effects: Effects::default(),
         }
     }
@@ -119,6 +141,13 @@ impl<'a> Context<'a> {
         let token = random_token(prefix);
         self.effects.issued.push(token.clone());
         token
+    }
+
+    /// A new meeting's conference ID (nine digits, unique across the enterprises).
+    pub(crate) fn new_conference_id(&mut self) -> String {
+        let id = self.ids.next_conference;
+        self.ids.next_conference += 1;
+        id.to_string()
     }
 
     /// A new identifier in the shape of the service's UUIDs (32 hexadecimal digits).
@@ -231,7 +260,16 @@ mod tests {
 
     #[test]
     fn a_call_s_effects_are_collected_for_the_service() {
-        let mut cx = Context::new(Utc::now(), Instant::now(), Caller::admin("c"), "http://127.0.0.1:1");
+        let mut ids = Ids::default();
+        let mut cx = Context::new(
+            Utc::now(),
+            Instant::now(),
+            Caller::admin("c"),
+            "http://127.0.0.1:1",
+            &mut ids,
+        );
+        assert_eq!(cx.new_conference_id(), "914000001");
+        assert_eq!(cx.new_conference_id(), "914000002");
         let token = cx.issue_token("stb");
         cx.emit(Event::MeetingRemoved {
             conference_id: "1".into(),

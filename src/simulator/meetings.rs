@@ -133,7 +133,6 @@ pub(super) struct Meeting {
 
 pub(super) struct Meetings {
     meetings: BTreeMap<String, Meeting>,
-    next_conference: u64,
     next_participant: u64,
     /// The holdings that ended.
     history: History,
@@ -194,7 +193,6 @@ impl Meetings {
     pub(super) fn new() -> Self {
         Meetings {
             meetings: BTreeMap::new(),
-            next_conference: 914_000_001,
             next_participant: 1,
             history: History::default(),
         }

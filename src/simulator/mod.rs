@@ -49,11 +49,13 @@
 // gateway's headers and bodies.
 mod api;
 mod auth;
+mod certificates;
 mod clock;
 mod delivery;
 mod directory;
 mod events;
 mod examples;
+mod http;
 mod live;
 mod log;
 mod meetings;
@@ -62,22 +64,16 @@ mod rooms;
 mod service;
 mod wire;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
 
 use crate::auth::Credentials;
 use crate::config::ClientBuilder;
 
 pub use live::{LiveMeeting, LiveParticipant, Role};
 pub use log::LoggedRequest;
-use log::logged_body;
 pub use rooms::DEFAULT_ROOMS;
 
 /// A fault to inject into the next call of an operation.
@@ -257,7 +253,7 @@ impl SimulatorBuilder {
         let scheme = if self.tls { "https" } else { "http" };
         let base_url = format!("{scheme}://{addr}");
         let service = service::Service::new(&self, base_url.clone());
-        let shared = Arc::new(Shared {
+        let shared = Arc::new(http::Shared {
             clock: service.clock.shared(),
             outbound: delivery::Outbound::start(service.clock.shared()),
             service: Mutex::new(service),
@@ -267,16 +263,16 @@ impl SimulatorBuilder {
         let app = axum::Router::new()
             .route(
                 &format!("{}/{{conf_uuid}}/{{file}}", recordings::FILES_PATH),
-                axum::routing::get(download),
+                axum::routing::get(http::download),
             )
-            .fallback(dispatch)
+            .fallback(http::dispatch)
             .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BODY))
             .with_state(shared.clone());
         let handle = axum_server::Handle::new();
         let ca_pem = if self.tls {
-            let (ca_pem, cert_pem, key_pem) = generate_certificates().map_err(std::io::Error::other)?;
+            let (ca_pem, cert_pem, key_pem) = certificates::generate_certificates().map_err(std::io::Error::other)?;
             let config = axum_server::tls_rustls::RustlsConfig::from_config(Arc::new(
-                server_tls_config(&cert_pem, &key_pem).map_err(std::io::Error::other)?,
+                certificates::server_tls_config(&cert_pem, &key_pem).map_err(std::io::Error::other)?,
             ));
             let server = axum_server::from_tcp_rustls(listener, config)?.handle(handle.clone());
             tokio::spawn(server.serve(app.into_make_service()));
@@ -298,35 +294,6 @@ impl SimulatorBuilder {
     }
 }
 
-/// The server's TLS configuration, with ring as its cryptography whatever provider the process
-/// installed (the simulator must start the same way in every program).
-fn server_tls_config(cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, String> {
-    use rustls::pki_types::pem::PemObject;
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-    let chain = CertificateDer::pem_slice_iter(cert_pem.as_bytes())
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| format!("simulator certificate: {e}"))?;
-    let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| format!("simulator key: {e}"))?;
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|e| e.to_string())?;
-    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(config)
-}
-
-struct Shared {
-    /// The service's clock (shared with it and with the clients of `client_builder`).
-    clock: crate::clock::OffsetClock,
-    /// POSTs to URLs outside the simulator, sent outside the service's lock.
-    outbound: Arc<delivery::Outbound>,
-    service: Mutex<service::Service>,
-    faults: Mutex<HashMap<String, VecDeque<Fault>>>,
-    log: Mutex<Vec<LoggedRequest>>,
-}
-
 /// A running simulator. Dropping it stops the server.
 pub struct Simulator {
     base_url: String,
@@ -334,7 +301,7 @@ pub struct Simulator {
     ca_pem: Option<String>,
     app_id: String,
     app_key: String,
-    shared: Arc<Shared>,
+    shared: Arc<http::Shared>,
     handle: axum_server::Handle<SocketAddr>,
 }
 
@@ -507,147 +474,4 @@ impl Drop for Simulator {
         self.handle.shutdown();
         self.shared.outbound.stop();
     }
-}
-
-/// A CA and a certificate for 127.0.0.1, ::1 and localhost signed by it.
-fn generate_certificates() -> Result<(String, String, String), rcgen::Error> {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-    let mut ca_params = CertificateParams::new(Vec::<String>::new())?;
-    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params
-        .distinguished_name
-        .push(DnType::CommonName, "huaweicloud-meeting simulator CA");
-    let ca_key = KeyPair::generate()?;
-    let ca_cert = ca_params.self_signed(&ca_key)?;
-    let issuer = Issuer::new(ca_params, ca_key);
-    let mut params = CertificateParams::new(vec!["127.0.0.1".into(), "::1".into(), "localhost".into()])?;
-    params
-        .distinguished_name
-        .push(DnType::CommonName, "huaweicloud-meeting simulator");
-    let key = KeyPair::generate()?;
-    let cert = params.signed_by(&key, &issuer)?;
-    Ok((ca_cert.pem(), cert.pem(), key.serialize_pem()))
-}
-
-/// A recording file: `GET /simulator/recordings/<confUUID>/<fileType>.mp4` with its download
-/// token as `Authorization`.
-async fn download(
-    State(shared): State<Arc<Shared>>,
-    axum::extract::Path((conf_uuid, file)): axum::extract::Path<(String, String)>,
-    headers: HeaderMap,
-) -> Response {
-    let token = wire::header(&headers, "authorization");
-    shared
-        .service
-        .lock()
-        .expect("service lock")
-        .download(&conf_uuid, &file, token.as_deref())
-}
-
-async fn dispatch(
-    State(shared): State<Arc<Shared>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let operation = service::route(&method, uri.path());
-    // Logged on arrival (status 0 until answered), so a call the client gave up on shows.
-    let entry = {
-        let mut log = shared.log.lock().expect("log lock");
-        log.push(LoggedRequest {
-            operation: operation.map_or("unknown", |op| op.id),
-            method: method.to_string(),
-            uri: uri.to_string(),
-            status: 0,
-            body: logged_body(operation, &body),
-        });
-        log.len() - 1
-    };
-    let fault = operation.and_then(|op| {
-        let mut faults = shared.faults.lock().expect("faults lock");
-        faults.get_mut(op.id).and_then(VecDeque::pop_front)
-    });
-    let mut drop_connection = false;
-    let mut malformed = false;
-    let response = match fault {
-        Some(Fault::Status(status)) => Some(wire::error(status, "SIM.FAULT", "injected fault", operation)),
-        Some(Fault::RateLimited { retry_after_secs }) => {
-            let mut r = wire::error(429, "100000429", "flow control", operation);
-            r.headers_mut().insert("retry-after", retry_after_secs.into());
-            r.headers_mut().insert(
-                "x-apig-ratelimit-api",
-                axum::http::HeaderValue::from_static("remain:0,limit:100,time:1 minute"),
-            );
-            Some(r)
-        }
-        Some(Fault::HtmlError(status)) => Some(wire::raw(
-            status,
-            "text/html",
-            "<html><body><h1>502 Bad Gateway</h1>api-gateway</body></html>",
-        )),
-        Some(Fault::EmptyError(status)) => Some(wire::raw(status, "application/json;charset=UTF-8", "")),
-        Some(Fault::Redirect { status, location }) => {
-            let mut r = wire::raw(status, "text/plain", "");
-            match axum::http::HeaderValue::from_str(&location) {
-                Ok(value) => {
-                    r.headers_mut().insert("location", value);
-                }
-                Err(_) => tracing::warn!(%location, "the redirect location is not a header value"),
-            }
-            Some(r)
-        }
-        Some(Fault::Delay(delay)) => {
-            // On the simulator's clock: a test can let the delay pass with `advance`.
-            let clock: &dyn crate::Clock = &shared.clock;
-            clock.sleep_until(clock.now() + delay).await;
-            None
-        }
-        Some(Fault::DropConnection) => {
-            drop_connection = true;
-            None
-        }
-        Some(Fault::MalformedBody) => {
-            malformed = true;
-            None
-        }
-        Some(Fault::ExpireToken) => {
-            shared.service.lock().expect("service lock").expire_presented(&headers);
-            None
-        }
-        None => None,
-    };
-    let response = response.unwrap_or_else(|| {
-        let query: Vec<(String, String)> = uri
-            .query()
-            .map(|q| url::form_urlencoded::parse(q.as_bytes()).into_owned().collect())
-            .unwrap_or_default();
-        let (response, outgoing) = {
-            let mut service = shared.service.lock().expect("service lock");
-            let response = service.handle(operation, &method, uri.path(), &query, &headers, &body);
-            (response, service.take_outgoing())
-        };
-        shared.outbound.send(outgoing);
-        response
-    });
-    let mut response = if malformed && response.status().is_success() {
-        let mut r = wire::raw(200, "application/json;charset=UTF-8", "{\"conferenceID\": \"9140");
-        *r.headers_mut() = response.headers().clone();
-        r
-    } else {
-        response
-    };
-    if !drop_connection && let Some(logged) = shared.log.lock().expect("log lock").get_mut(entry) {
-        logged.status = response.status().as_u16();
-    }
-    if drop_connection {
-        // A body that fails after its first bytes: hyper aborts the connection.
-        let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-            Ok(Bytes::from_static(b"[{\"conferenceID\"")),
-            Err(std::io::Error::other("connection dropped")),
-        ];
-        response.headers_mut().remove(axum::http::header::CONTENT_LENGTH);
-        *response.body_mut() = Body::from_stream(futures::stream::iter(chunks));
-    }
-    response
 }

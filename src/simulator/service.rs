@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::Response;
 
 use super::SimulatorBuilder;
-use super::api::{self, Caller, Context, Effects, Tag, WireInput};
+use super::api::{self, Caller, Context, Effects, Ids, Tag, WireInput};
 use super::auth::Auth;
 use super::clock::Clock;
 use super::delivery::Delivery;
@@ -64,6 +64,7 @@ pub(crate) struct Service {
     pub(crate) issued: Vec<String>,
     /// POSTs to make outside the simulator, once the lock is released.
     outgoing: Vec<Delivery>,
+    ids: Ids,
 }
 
 impl Service {
@@ -97,6 +98,7 @@ impl Service {
             enterprises,
             issued: Vec::new(),
             outgoing: Vec::new(),
+            ids: Ids::default(),
         };
         for (corp, events) in announced {
             service.publish(&corp, events);
@@ -144,6 +146,7 @@ impl Service {
                 self.clock.instant(),
                 Caller::admin(&corp),
                 &self.base_url,
+                &mut self.ids,
             );
             if let Some(enterprise) = self.enterprises.get_mut(&corp) {
                 enterprise.meetings.tick(&mut cx);
@@ -275,7 +278,13 @@ impl Service {
             body,
         };
         let corp = caller.corp.clone();
-        let mut cx = Context::new(self.clock.now(), self.clock.instant(), caller, &self.base_url);
+        let mut cx = Context::new(
+            self.clock.now(),
+            self.clock.instant(),
+            caller,
+            &self.base_url,
+            &mut self.ids,
+        );
         cx.credential = op
             .security
             .first()

@@ -26,14 +26,15 @@ impl Meetings {
         let now = cx.now;
         // A single meeting without a start time is an instant meeting: it starts now.
         let starts_now = definition.start_time.as_deref().is_none_or(str::is_empty) && !recurring;
-        let conference_id = self.next_conference.to_string();
-        let mut meeting = Meeting::new(conference_id.clone(), definition, cx.caller.user.clone(), now)?;
+        let mut meeting = Meeting::new(String::new(), definition, cx.caller.user.clone(), now)?;
         if utc(meeting.scheduled_end()) <= now {
             return Err(bad_request(
                 "the meeting would end before now: startTime is in the past",
             ));
         }
-        self.next_conference += 1;
+        // Conference IDs are unique across the enterprises, as at the service.
+        let conference_id = cx.new_conference_id();
+        meeting.conference_id.clone_from(&conference_id);
         cx.emit(meeting.scheduled());
         if starts_now {
             let started = meeting.activate(now, &mut self.next_participant, &cx.caller.user);
