@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Hand-written simulator code per operation: code lines of src/simulator/ (not blank, not a
-comment, not in a `#[cfg(test)]` module), divided by the operations of the spec. The
+comment, not in a `#[cfg(test)]` module), divided by the operations of the spec; then the
+same split into the fixed part (routing, the wire, events, outbound delivery, enterprises,
+TLS, faults, the request log) and each area with the operations of the tags it serves. The
 simulator issue's figure of merit: each new operation should cost few lines.
 
 Usage: python3 scripts/simulator-cost.py [--files]"""
@@ -49,6 +51,25 @@ def operations():
     return sum(1 for line in SPEC.read_text().splitlines() if re.match(r"^    (%s):\s*$" % "|".join(METHODS), line))
 
 
+def tags():
+    """Operations per tag (`tags: [x]` of each operation)."""
+    counts = {}
+    for tag in re.findall(r"^      tags: \[(\w+)", SPEC.read_text(), re.M):
+        counts[tag] = counts.get(tag, 0) + 1
+    return counts
+
+
+# The tags each area (a top-level module of src/simulator) serves; every other module is
+# the fixed part.
+AREAS = {
+    "auth": ["auth"],
+    "meetings": ["meetings", "control"],
+    "recordings": ["recordings"],
+    "rooms": ["vmr"],
+    "directory": ["enterprise"],
+}
+
+
 def main():
     files = sorted(SIMULATOR.rglob("*.rs"))
     counts = {path: code_lines(path.read_text()) for path in files}
@@ -58,6 +79,17 @@ def main():
         for path, n in sorted(counts.items(), key=lambda kv: -kv[1]):
             print(f"{n:6} {path}")
     print(f"simulator code lines: {total}; operations in the spec: {ops}; per operation: {total / ops:.1f}")
+    by_tag = tags()
+    area_of = lambda path: path.relative_to(SIMULATOR).parts[0].removesuffix(".rs")
+    fixed = sum(n for path, n in counts.items() if area_of(path) not in AREAS)
+    in_areas = total - fixed
+    print(f"  fixed part (not per operation): {fixed}")
+    print(f"  areas: {in_areas}; per operation: {in_areas / ops:.1f}")
+    for area, served in AREAS.items():
+        lines = sum(n for path, n in counts.items() if area_of(path) == area)
+        n_ops = sum(by_tag.get(tag, 0) for tag in served)
+        per = f"{lines / n_ops:.1f}" if n_ops else "-"
+        print(f"    {area} ({', '.join(served)}: {n_ops} operations): {lines} lines, {per} per operation")
 
 
 if __name__ == "__main__":

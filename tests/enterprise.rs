@@ -156,6 +156,7 @@ async fn an_administrator_provisions_users_and_departments() {
         .build()
         .unwrap();
     with_password.authenticate().await.unwrap();
+    with_password.search_member_vmr().send().await.unwrap();
     admin
         .batch_update_user_status()
         .value(1)
@@ -172,6 +173,10 @@ async fn an_administrator_provisions_users_and_departments() {
             other => panic!("expected an authentication error, got {other}"),
         }
     }
+    // The token he held ends with his account: his next call is refused, and signing in
+    // again is too.
+    let e = with_password.search_member_vmr().send().await.unwrap_err();
+    assert!(e.to_string().contains("USG.206010007"), "{e}");
     let disabled = admin
         .show_user_detail()
         .account("erik")

@@ -133,14 +133,28 @@ impl Auth {
                 let users = self.users.entry(corp.to_owned()).or_default();
                 users.retain(|u| u.account != account.account);
                 users.push(account.clone());
+                if account.disabled {
+                    self.revoke(corp, &account.account, account.third_account.as_deref());
+                }
             }
-            Event::UserRemoved { account, .. } => {
+            Event::UserRemoved { account, third_account } => {
                 if let Some(users) = self.users.get_mut(corp) {
                     users.retain(|u| u.account != *account);
                 }
+                self.revoke(corp, account, third_account.as_deref());
             }
             Event::RoomAssigned { .. } => {}
         }
+    }
+
+    /// Ends the access tokens of a user disabled or deleted: signed in by account or by
+    /// third-party user ID.
+    fn revoke(&mut self, corp: &str, account: &str, third_account: Option<&str>) {
+        let theirs = |caller: &Caller| {
+            caller.corp == corp && (caller.user == account || Some(caller.user.as_str()) == third_account)
+        };
+        self.tokens.retain(|_, t| !theirs(&t.caller));
+        self.tokens_by_user.retain(|caller, _| !theirs(caller));
     }
 
     /// The examples' world: the token check_token's example checks is the administrator's.
@@ -283,5 +297,111 @@ impl Auth {
     /// A live token's entry.
     fn live(&self, token: &str, now: Instant) -> Option<&AccessToken> {
         self.tokens.get(token).filter(|t| t.expires > now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulator::api::{Handle, Ids, input, tests::context};
+    use crate::simulator::events::Held;
+
+    fn token_call(conference_id: &str) -> input::CreateConfToken {
+        input::CreateConfToken {
+            conference_id: conference_id.into(),
+            x_nonce: None,
+        }
+    }
+
+    #[test]
+    fn meeting_control_follows_the_meetings_events() {
+        let config = SimulatorBuilder::default();
+        let mut auth = Auth::new(&config);
+        let mut ids = Ids::default();
+        let corp = config.corp_id.as_str();
+        let id = "914000001";
+        let password = Secret::new("123456");
+        let mut cx = context(&mut ids);
+        cx.credential = Some("123456".into());
+        // Unheard of: refused as a wrong password is.
+        let e = auth.handle(&mut cx, token_call(id)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::MeetingNotFoundOrAuthFailed);
+        auth.on(
+            corp,
+            &Event::MeetingScheduled {
+                conference_id: id.into(),
+                host_password: password.clone(),
+            },
+        );
+        let e = auth.handle(&mut cx, token_call(id)).unwrap_err();
+        assert_eq!(e.code, ErrorCode::MeetingNotInProgress);
+        auth.on(
+            corp,
+            &Event::MeetingStarted {
+                conference_id: id.into(),
+                host_password: password,
+            },
+        );
+        let granted = auth.handle(&mut cx, token_call(id)).unwrap();
+        let token = granted.data.unwrap().token.unwrap().expose().to_owned();
+        let now = cx.instant;
+        assert_eq!(
+            auth.conference_caller(Some(token.clone()), id, now).unwrap(),
+            Caller::admin(corp)
+        );
+        assert!(auth.conference_caller(Some(token.clone()), "914000002", now).is_err());
+        // The meeting ends: its tokens end with it.
+        auth.on(
+            corp,
+            &Event::MeetingEnded(Held {
+                conf_uuid: "u".into(),
+                conference_id: id.into(),
+                subject: String::new(),
+                owner: String::new(),
+                started: cx.now,
+                ended: cx.now,
+                recorded: false,
+                record_auth_type: 2,
+            }),
+        );
+        assert!(auth.conference_caller(Some(token), id, now).is_err());
+        assert_eq!(
+            cx.finish().issued.len(),
+            3,
+            "the token, its address token and web-socket token"
+        );
+    }
+
+    #[test]
+    fn a_disabled_user_is_refused_at_sign_in_and_loses_her_tokens() {
+        let config = SimulatorBuilder::default().account("dora", "pw");
+        let mut auth = Auth::new(&config);
+        let corp = config.corp_id.clone();
+        assert!(auth.check_enabled(&corp, "dora", false).is_ok());
+        let now = Instant::now();
+        let dora = Caller {
+            corp: corp.clone(),
+            user: "dora".into(),
+        };
+        let token = "stb-dora".to_owned();
+        auth.insert(token.clone(), dora, UserInfo::default(), Utc::now(), now);
+        assert!(auth.live(&token, now).is_some());
+        auth.on(
+            &corp,
+            &Event::UserChanged(Account {
+                account: "dora".into(),
+                third_account: Some("dora-id".into()),
+                password: None,
+                disabled: true,
+            }),
+        );
+        let e = auth.check_enabled(&corp, "dora", false).unwrap_err();
+        assert!(auth.live(&token, now).is_none(), "her token ends with her account");
+        assert_eq!(e.code, ErrorCode::AccountNotActivated);
+        assert!(auth.check_enabled(&corp, "dora-id", true).is_err());
+        assert!(
+            auth.check_enabled("other", "dora", false).is_ok(),
+            "another enterprise's Dora"
+        );
     }
 }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::api::{Answer, Context, Handle, input};
 use super::events::{Account, Event, Listener};
-use super::wire::{Failure, fail, hex_id, int32, page, paged};
+use super::wire::{Failure, fail, hex_id, int32, page, page_of};
 use crate::ErrorCode;
 use crate::Secret;
 use crate::types::{

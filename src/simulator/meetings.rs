@@ -17,7 +17,7 @@ use rand::Rng as _;
 
 use super::api::{Answer, Context, Handle, input};
 use super::events::{Event, Listener};
-use super::wire::{Failure, bad_request, fail, hex_id, int32, page, paged, random_token};
+use super::wire::{Failure, bad_request, fail, hex_id, int32, page, page_of, random_token};
 use crate::types::{
     ConfAttendeeRecordInfo, ConfConfigInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, CycleParamsInfo,
     CycleSubConf, CycleSubConfConfigDto, PageParticipant, PartAttendee, ParticipantInfo, PasswordEntry,

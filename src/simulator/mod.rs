@@ -25,6 +25,12 @@
 //! unknown participant, or with the token of another meeting are refused with the service's
 //! codes; what the spec calls idempotent can be repeated.
 //!
+//! It holds one enterprise, or several ([`SimulatorBuilder::enterprise`]), each with its own
+//! directory, cloud meeting rooms, meetings, history and recordings, and optionally an SP
+//! administrator ([`SimulatorBuilder::sp_account`]) whose App ID, signed with an enterprise's
+//! corp ID, acts in that enterprise. No credential of one enterprise reads or changes
+//! another's data.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use huaweicloud_meeting::simulator::Simulator;
@@ -45,8 +51,9 @@
 // One module per area of the service (auth, meetings with their control and history,
 // recordings, rooms, directory), each owning its state and implementing the generated
 // `Handle<Input>` of its tags' operations (`api`); `events` are what areas tell each other;
-// `service` checks credentials, routes calls to areas and applies events; `wire` writes the
-// gateway's headers and bodies.
+// `service` holds the enterprises, checks credentials, routes calls to areas and applies
+// events; `http` is the front (faults, the request log, the lock); `delivery` sends POSTs
+// outwards on the simulator's clock; `wire` writes the gateway's headers and bodies.
 mod api;
 mod auth;
 mod certificates;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use super::api::{Answer, Context, Handle, input};
 use super::events::{Event, Held, Listener};
-use super::wire::{Failure, fail, int32, page, paged, parse_time};
+use super::wire::{Failure, fail, int32, page, page_of, paged, parse_time};
 use crate::types::{
     RecordDownloadInfoBo, RecordDownloadUrlDo, RecordResultDo, SearchRecordingsResponse,
     ShowRecordingFileDownloadUrlsResponse,
@@ -154,16 +154,12 @@ impl Handle<input::SearchRecordings> for Recordings {
         if input.sort_type.is_some_and(|s| s.to_string() == "DSC_StartTIME") {
             matching.reverse();
         }
-        Ok(SearchRecordingsResponse {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(matching.len())),
-            data: Some(
-                paged(matching.into_iter(), offset, limit)
-                    .map(|r| result(r, cx.base_url))
-                    .collect(),
-            ),
-        })
+        Ok(page_of!(
+            SearchRecordingsResponse,
+            matching.into_iter().map(|r| result(r, cx.base_url)).collect(),
+            offset,
+            limit
+        ))
     }
 }
 

@@ -7,7 +7,7 @@ use rand::Rng as _;
 use super::SimulatorBuilder;
 use super::api::{Answer, Context, Handle, input};
 use super::events::{Event, Listener};
-use super::wire::{Failure, bad_parameter, fail, int32, page, paged};
+use super::wire::{Failure, bad_parameter, fail, page, page_of};
 use crate::types::{IdMarkDto, QueryOrgVmrPage, QueryOrgVmrResultDto, QueryVmrPage, QueryVmrResultDto};
 use crate::{ErrorCode, Secret};
 
@@ -151,14 +151,7 @@ impl Handle<input::SearchCorpVmr> for Rooms {
                 ..QueryOrgVmrResultDto::default()
             })
             .collect();
-        let count = rooms.len();
-        let rooms = paged(rooms.into_iter(), offset, limit).collect();
-        Ok(QueryOrgVmrPage {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(count)),
-            data: Some(rooms),
-        })
+        Ok(page_of!(QueryOrgVmrPage, rooms, offset, limit))
     }
 }
 
@@ -191,14 +184,7 @@ impl Handle<input::SearchMemberVmr> for Rooms {
                 ..QueryVmrResultDto::default()
             })
             .collect();
-        let count = rooms.len();
-        let rooms = paged(rooms.into_iter(), offset, limit).collect();
-        Ok(QueryVmrPage {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(count)),
-            data: Some(rooms),
-        })
+        Ok(page_of!(QueryVmrPage, rooms, offset, limit))
     }
 }
 
@@ -259,5 +245,49 @@ impl Rooms {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulator::api::{Ids, tests::context};
+    use crate::simulator::events::Account;
+    use crate::types::VmrIdList;
+
+    fn assign(account: &str, rooms: &[&str]) -> input::AssociateVmr {
+        input::AssociateVmr {
+            account: account.into(),
+            account_type: Some(1),
+            x_request_id: None,
+            accept_language: None,
+            body: VmrIdList(rooms.iter().map(|r| (*r).to_owned()).collect()),
+        }
+    }
+
+    #[test]
+    fn rooms_go_to_members_it_heard_of_and_say_so() {
+        let mut rooms = Rooms::new(&SimulatorBuilder::default().members(["alice"]));
+        let mut ids = Ids::default();
+        let first = rooms.rooms[0].id.clone();
+        let mut cx = context(&mut ids);
+        let e = rooms.handle(&mut cx, assign("carol", &[&first])).unwrap_err();
+        assert_eq!(e.code, ErrorCode::UserNotFound);
+        // The directory announces Carol: now she can have a room.
+        rooms.on(&Event::UserChanged(Account {
+            account: "carol".into(),
+            third_account: Some("carol".into()),
+            password: None,
+            disabled: false,
+        }));
+        rooms.handle(&mut cx, assign("carol", &[&first])).unwrap();
+        let e = rooms.handle(&mut cx, assign("alice", &[&first])).unwrap_err();
+        assert!(e.message.contains("assigned to another member"), "{}", e.message);
+        let effects = cx.finish();
+        assert!(
+            matches!(&effects.events[..], [Event::RoomAssigned { member: Some(m), .. }] if m == "carol"),
+            "{:?}",
+            effects.events
+        );
     }
 }

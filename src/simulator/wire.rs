@@ -78,6 +78,21 @@ pub(crate) fn paged<T>(items: impl Iterator<Item = T>, offset: i64, limit: i64) 
         .take(usize::try_from(limit).unwrap_or(usize::MAX))
 }
 
+/// One page of `items` (a `Vec`, all the matches) as the service's `{offset, limit, count,
+/// data}` answer of type `$page`: `count` is all the matches, `data` the page.
+macro_rules! page_of {
+    ($page:ident, $items:expr, $offset:expr, $limit:expr) => {{
+        let items: Vec<_> = $items;
+        $page {
+            offset: Some($crate::simulator::wire::int32($offset)),
+            limit: Some($crate::simulator::wire::int32($limit)),
+            count: Some($crate::simulator::wire::int32(items.len())),
+            data: Some($crate::simulator::wire::paged(items.into_iter(), $offset, $limit).collect()),
+        }
+    }};
+}
+pub(crate) use page_of;
+
 pub(crate) fn header(headers: &HeaderMap, name: &str) -> Option<String> {
     headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }

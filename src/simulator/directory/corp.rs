@@ -59,13 +59,7 @@ impl Handle<input::SearchCorpDir> for Directory {
                     }),
             );
         }
-        let count = entries.len();
-        Ok(SearchCorpDirResponse {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(count)),
-            data: Some(paged(entries.into_iter(), offset, limit).collect()),
-        })
+        Ok(page_of!(SearchCorpDirResponse, entries, offset, limit))
     }
 }
 
@@ -128,35 +122,26 @@ impl Handle<input::SearchDevices> for Directory {
         let (offset, limit) = page(input.offset, input.limit, 10);
         let key = input.search_key.unwrap_or_default();
         let departments = self.scope(input.dept_code, input.enable_sub_dept);
-        let devices: Vec<&Device> = self
+        let devices: Vec<QueryDeviceResultDto> = self
             .devices
             .iter()
             .filter(|d| key.is_empty() || d.name.contains(&key) || d.sn.contains(&key) || d.number.contains(&key))
             .filter(|d| input.model.as_ref().is_none_or(|m| &d.model == m))
             .filter(|d| departments.as_ref().is_none_or(|codes| codes.contains(&d.dept_code)))
+            .map(|d| QueryDeviceResultDto {
+                name: Some(d.name.clone()),
+                type_: Some("TE".into()),
+                model: Some(d.model.clone()),
+                sn: Some(d.sn.clone()),
+                number: Some(d.number.clone()),
+                dept_code: Some(d.dept_code.clone()),
+                dept_name: self.departments.get(&d.dept_code).map(|x| x.name.clone()),
+                dept_name_path: Some(self.path(&d.dept_code, true)),
+                status: Some(0),
+                ..QueryDeviceResultDto::default()
+            })
             .collect();
-        let count = devices.len();
-        Ok(SearchDevicesResponse {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(count)),
-            data: Some(
-                paged(devices.into_iter(), offset, limit)
-                    .map(|d| QueryDeviceResultDto {
-                        name: Some(d.name.clone()),
-                        type_: Some("TE".into()),
-                        model: Some(d.model.clone()),
-                        sn: Some(d.sn.clone()),
-                        number: Some(d.number.clone()),
-                        dept_code: Some(d.dept_code.clone()),
-                        dept_name: self.departments.get(&d.dept_code).map(|x| x.name.clone()),
-                        dept_name_path: Some(self.path(&d.dept_code, true)),
-                        status: Some(0),
-                        ..QueryDeviceResultDto::default()
-                    })
-                    .collect(),
-            ),
-        })
+        Ok(page_of!(SearchDevicesResponse, devices, offset, limit))
     }
 }
 

@@ -89,8 +89,8 @@ impl Handle<input::SearchUsers> for Directory {
         if input.is_asc == Some(false) {
             users.reverse();
         }
-        let count = users.len();
-        let data = paged(users.into_iter(), offset, limit)
+        let users = users
+            .into_iter()
             .map(|u| SearchUserResultDto {
                 id: Some(u.id.clone()),
                 user_account: Some(u.account.clone()),
@@ -115,12 +115,7 @@ impl Handle<input::SearchUsers> for Directory {
                 ..SearchUserResultDto::default()
             })
             .collect();
-        Ok(SearchUsersResponse {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(count)),
-            data: Some(data),
-        })
+        Ok(page_of!(SearchUsersResponse, users, offset, limit))
     }
 }
 

@@ -8,7 +8,7 @@ use crate::ErrorCode;
 use crate::simulator::api::{Answer, Context, Handle, input};
 use crate::simulator::events::Held;
 use crate::simulator::examples::SpecExamples;
-use crate::simulator::wire::{Failure, fail, int32, page, paged};
+use crate::simulator::wire::{Failure, fail, page, page_of};
 use crate::types::{
     ConfAttendeeRecordInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, PageParticipant, ParticipantInfo,
     RestListConfResponse, RestQueryAttendRecordResponse, RestQueryConfCtlLogResponse, SearchHisMeetingsSortType,
@@ -158,12 +158,12 @@ impl Handle<input::SearchHisMeetings> for Meetings {
             }
             _ => matching.sort_by_key(|h| h.started),
         }
-        Ok(RestListConfResponse {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(matching.len())),
-            data: Some(paged(matching.iter(), offset, limit).map(|h| h.info.clone()).collect()),
-        })
+        Ok(page_of!(
+            RestListConfResponse,
+            matching.into_iter().map(|h| h.info.clone()).collect(),
+            offset,
+            limit
+        ))
     }
 }
 
@@ -183,12 +183,12 @@ impl Handle<input::ShowHisMeetingDetail> for Meetings {
             .collect();
         Ok(ConfDetail {
             conference_data: Some(held.info.clone()),
-            data: Some(PageParticipant {
-                offset: Some(int32(offset)),
-                limit: Some(int32(limit)),
-                count: Some(int32(participants.len())),
-                data: Some(paged(participants.into_iter(), offset, limit).cloned().collect()),
-            }),
+            data: Some(page_of!(
+                PageParticipant,
+                participants.into_iter().cloned().collect(),
+                offset,
+                limit
+            )),
         })
     }
 }
@@ -211,12 +211,12 @@ impl Handle<input::SearchAttendanceRecordsOfHisMeeting> for Meetings {
                     || r.call_number.as_deref().is_some_and(|n| n.contains(&key))
             })
             .collect();
-        Ok(RestQueryAttendRecordResponse {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(records.len())),
-            data: Some(paged(records.into_iter(), offset, limit).cloned().collect()),
-        })
+        Ok(page_of!(
+            RestQueryAttendRecordResponse,
+            records.into_iter().cloned().collect(),
+            offset,
+            limit
+        ))
     }
 }
 
@@ -228,11 +228,11 @@ impl Handle<input::SearchCtlRecordsOfHisMeeting> for Meetings {
     ) -> Answer<RestQueryConfCtlLogResponse> {
         let (offset, limit) = page(input.offset, input.limit, 20);
         let held = self.history.get(&input.conf_uuid)?;
-        Ok(RestQueryConfCtlLogResponse {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(held.control.len())),
-            data: Some(paged(held.control.iter(), offset, limit).cloned().collect()),
-        })
+        Ok(page_of!(
+            RestQueryConfCtlLogResponse,
+            held.control.clone(),
+            offset,
+            limit
+        ))
     }
 }

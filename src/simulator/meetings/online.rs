@@ -3,7 +3,7 @@
 
 use super::{Meeting, Meetings, detail, list_response, matches, not_in_progress};
 use crate::simulator::api::{Answer, Context, Handle, input};
-use crate::simulator::wire::{Failure, int32, page, paged};
+use crate::simulator::wire::{Failure, page, page_of};
 use crate::types::{
     ConfDetail, OnlineAttendeeRecordInfo, PageOnlineAttendeeRecordRsp, RestListConfResponse,
     ShowRegionInfoOfMeetingResponse,
@@ -57,12 +57,7 @@ impl Handle<input::ListOnlineConfAttendee> for Meetings {
                 ..OnlineAttendeeRecordInfo::default()
             })
             .collect();
-        Ok(PageOnlineAttendeeRecordRsp {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(online.len())),
-            data: Some(paged(online.into_iter(), offset, limit).collect()),
-        })
+        Ok(page_of!(PageOnlineAttendeeRecordRsp, online, offset, limit))
     }
 }
 

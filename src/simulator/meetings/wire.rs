@@ -167,16 +167,12 @@ pub(super) fn list_response(
     if descending {
         meetings.reverse();
     }
-    RestListConfResponse {
-        offset: Some(int32(offset)),
-        limit: Some(int32(limit)),
-        count: Some(int32(meetings.len())),
-        data: Some(
-            paged(meetings.iter(), offset, limit)
-                .map(|m| conference_info(m))
-                .collect(),
-        ),
-    }
+    page_of!(
+        RestListConfResponse,
+        meetings.into_iter().map(conference_info).collect(),
+        offset,
+        limit
+    )
 }
 
 pub(super) fn participant_info(p: &Participant) -> ParticipantInfo {
@@ -208,15 +204,11 @@ pub(super) fn detail(
         .collect();
     ConfDetail {
         conference_data: Some(conference_info(meeting)),
-        data: Some(PageParticipant {
-            offset: Some(int32(offset)),
-            limit: Some(int32(limit)),
-            count: Some(int32(participants.len())),
-            data: Some(
-                paged(participants.into_iter(), offset, limit)
-                    .map(participant_info)
-                    .collect(),
-            ),
-        }),
+        data: Some(page_of!(
+            PageParticipant,
+            participants.into_iter().map(participant_info).collect(),
+            offset,
+            limit
+        )),
     }
 }
