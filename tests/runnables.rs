@@ -247,3 +247,62 @@ async fn standalone_binary_serves_https() {
     assert!(exit.success(), "stops cleanly on interrupt: {exit:?}");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The standalone binary holds more enterprises and an SP administrator, whose password
+/// comes from the environment; the App ID signed with a corp ID acts in that enterprise.
+#[tokio::test]
+async fn standalone_binary_serves_enterprises_and_an_sp() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
+        .args(["--listen", "127.0.0.1:0", "--app-id", "sp-app", "--enterprise", "corp-b"])
+        .args(["--sp-account", "sp-admin"])
+        .env("MEETING_SIMULATOR_APP_KEY", "sp-key")
+        .env("MEETING_SIMULATOR_SP_PASSWORD", "sp-secret")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let url = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+    let http = common::raw_http().build().unwrap();
+
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD.encode("sp-admin:sp-secret");
+    let sp = http
+        .post(format!("{url}/v1/usg/acs/auth/account"))
+        .header("authorization", format!("Basic {basic}"))
+        .json(&json!({"account": "sp-admin", "clientType": 72}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(sp.status(), 200);
+    let sp: Value = sp.json().await.unwrap();
+    assert_eq!(sp["user"]["userType"], 1, "the SP administrator: {sp}");
+
+    let expire = common::unix_now() + 600;
+    let nonce = common::nonce(7);
+    let signature = app_id_signature("sp-app", "sp-key", Some("corp-b"), None, expire, &nonce);
+    let auth: Value = http
+        .post(format!("{url}/v2/usg/acs/auth/appauth"))
+        .header("authorization", app_id_authorization("sp-app", &signature))
+        .json(&json!({"appId": "sp-app", "corpId": "corp-b", "clientType": 72, "expireTime": expire, "nonce": nonce}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let rooms: Value = http
+        .get(format!("{url}/v1/usg/dcs/corp/vmr"))
+        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rooms["count"], 3, "corp-b's rooms: {rooms}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
