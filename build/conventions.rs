@@ -179,6 +179,16 @@ fn operation_row(op: &Operation<'_>, scheme_exists: impl Fn(&str) -> bool) -> Re
             ));
         }
     };
+    // A read-modify-write edit names an operation of the spec that reads with GET.
+    if let Some(edit) = op.edit()? {
+        let read = op.spec().operation(edit.read);
+        if read.is_none_or(|read| read.method != "get") {
+            return Err(format!(
+                "{at}: x-meeting-edit.read `{}` must be a GET operation of the spec",
+                edit.read
+            ));
+        }
+    }
     // URLs reach logs (the call's tracing span), proxies and servers' access logs.
     for parameter in op.parameters()? {
         let secret = parameter.schema.get("format").and_then(Value::as_str) == Some("password");
@@ -280,6 +290,21 @@ mod tests {
                 "is a secret",
             ),
             ("responses", json!({"default": {}}), "not `default`"),
+            (
+                "x-meeting-edit",
+                json!({"method": "edit_x", "read": "show_nothing", "object": "x"}),
+                "x-meeting-edit.read `show_nothing` must be a GET operation",
+            ),
+            (
+                "x-meeting-edit",
+                json!({"method": "edit_x"}),
+                "x-meeting-edit.read must be a string",
+            ),
+            (
+                "x-meeting-edit",
+                json!({"method": "edit_x", "read": "show_x", "object": "x", "length": ["start"]}),
+                "x-meeting-edit.length must be [start, end]",
+            ),
         ];
         for (key, value, expected) in cases {
             let mut op = good();

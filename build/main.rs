@@ -17,6 +17,7 @@
 //!   lists of objects;
 //! - `dispatcher`: `Client::call` and `Conference::call`;
 //! - `simulator`: the simulator's typed input of each operation and one trait per tag;
+//! - `edits`: the read-modify-write methods of the full replacements (`x-meeting-edit`);
 //! - `syntax`: reading progenitor's output; `spec_model` (shared with the library, from
 //!   `src/`): the spec read one way, through one `$ref` resolver.
 //!
@@ -24,6 +25,7 @@
 //! - `codegen.rs`: the progenitor client (types, builders, `Client`, `Conference`), each
 //!   builder's `send()` reshaped into `into_request` and a call of `crate::pipeline::invoke`;
 //! - `dispatch.rs`: `Client::call` and `Conference::call`, any operation by id with JSON values;
+//! - `edits.rs`: `Client::edit_meeting` and the other read-modify-write edits;
 //! - `simulator.rs`: the simulator's inputs, one trait per tag and its `serve_<tag>`;
 //! - `operations.rs`: the security schemes and per-operation metadata the wrapper needs
 //!   (credentials, retry class, error format, meeting in progress, token effect);
@@ -49,6 +51,7 @@ mod constraints;
 mod conventions;
 mod dispatcher;
 mod docs;
+mod edits;
 mod handles;
 #[path = "../src/naming.rs"]
 mod naming;
@@ -96,9 +99,11 @@ fn run() -> Result<(), String> {
     let file = settings::generate(&spec, &raw, operations)?;
     let dispatch = dispatcher::dispatcher(&raw, &file)?;
     let simulated = simulator::simulator(&raw, &file)?;
+    let edits = edits::edits(&raw, &file)?;
     write(&out.join("codegen.rs"), &render(&file))?;
     write(&out.join("dispatch.rs"), &render(&dispatch))?;
     write(&out.join("simulator.rs"), &render(&simulated))?;
+    write(&out.join("edits.rs"), &render(&edits))?;
     write(&out.join("operations.rs"), &table)?;
     write(
         &out.join("openapi.json"),

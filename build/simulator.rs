@@ -13,7 +13,7 @@ use quote::{format_ident, quote};
 
 use super::renames::rust_field;
 use super::spec_model::Spec;
-use super::syntax::{builder_fields, builder_to_type, module, option_inner, result_ok_type};
+use super::syntax::{builder_fields, builder_to_type, option_inner, send_outputs};
 
 pub fn simulator(raw: &serde_json::Value, file: &syn::File) -> Result<syn::File, String> {
     let builders = builder_fields(file)?;
@@ -156,31 +156,6 @@ pub fn simulator(raw: &serde_json::Value, file: &syn::File) -> Result<syn::File,
         }
     };
     syn::parse2(tokens).map_err(|e| format!("the generated simulator interface does not parse: {e}"))
-}
-
-/// Each builder's `send()` success type (`T` of `Result<ResponseValue<T>, _>`), by builder.
-fn send_outputs(file: &syn::File) -> Result<BTreeMap<String, syn::Type>, String> {
-    let mut outputs = BTreeMap::new();
-    for item in module(file, "builder")? {
-        let syn::Item::Impl(block) = item else { continue };
-        let syn::Type::Path(self_ty) = &*block.self_ty else {
-            continue;
-        };
-        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
-            continue;
-        };
-        for inner in &block.items {
-            let syn::ImplItem::Fn(f) = inner else { continue };
-            if f.sig.ident != "send" {
-                continue;
-            }
-            let value = result_ok_type(&f.sig.output)
-                .and_then(|ok| super::syntax::first_generic(&ok, "ResponseValue"))
-                .ok_or(format!("`{name}::send` does not return a Result<ResponseValue<_>, _>"))?;
-            outputs.insert(name.clone(), value);
-        }
-    }
-    Ok(outputs)
 }
 
 fn is_unit(ty: &syn::Type) -> bool {

@@ -85,6 +85,31 @@ pub fn result_ok_type(output: &syn::ReturnType) -> Option<syn::Type> {
     }
 }
 
+/// Each builder's `send()` success type (`T` of `Result<ResponseValue<T>, _>`), by builder.
+pub fn send_outputs(file: &syn::File) -> Result<BTreeMap<String, syn::Type>, String> {
+    let mut outputs = BTreeMap::new();
+    for item in module(file, "builder")? {
+        let syn::Item::Impl(block) = item else { continue };
+        let syn::Type::Path(self_ty) = &*block.self_ty else {
+            continue;
+        };
+        let Some(name) = self_ty.path.segments.last().map(|s| s.ident.to_string()) else {
+            continue;
+        };
+        for inner in &block.items {
+            let syn::ImplItem::Fn(f) = inner else { continue };
+            if f.sig.ident != "send" {
+                continue;
+            }
+            let value = result_ok_type(&f.sig.output)
+                .and_then(|ok| first_generic(&ok, "ResponseValue"))
+                .ok_or(format!("`{name}::send` does not return a Result<ResponseValue<_>, _>"))?;
+            outputs.insert(name.clone(), value);
+        }
+    }
+    Ok(outputs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,3 +15,6 @@ include!(concat!(env!("OUT_DIR"), "/codegen.rs"));
 
 // `Client::call`, the dispatcher generated from the same spec and builders.
 include!(concat!(env!("OUT_DIR"), "/dispatch.rs"));
+
+// The read-modify-write edits of the full replacements (`x-meeting-edit`).
+include!(concat!(env!("OUT_DIR"), "/edits.rs"));

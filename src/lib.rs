@@ -123,6 +123,8 @@ mod config;
 mod dispatch;
 #[cfg(feature = "recordings")]
 mod download;
+#[cfg(feature = "meetings")]
+mod edit;
 mod error;
 mod generated;
 mod lenient;

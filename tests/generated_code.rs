@@ -18,6 +18,19 @@ fn generated_dispatcher() {
     insta::assert_snapshot!(dispatcher);
 }
 
+#[test]
+fn generated_edits() {
+    let edits = include_str!(concat!(env!("OUT_DIR"), "/edits.rs"));
+    insta::assert_snapshot!(edits);
+}
+
+/// The simulator's side: each operation's input and one trait per tag.
+#[test]
+fn generated_simulator_interface() {
+    let interface = include_str!(concat!(env!("OUT_DIR"), "/simulator.rs"));
+    insta::assert_snapshot!(interface);
+}
+
 /// README's list of operations names every operation of the spec, and no other.
 #[test]
 fn readme_lists_every_operation() {

@@ -253,7 +253,14 @@ async fn standalone_binary_serves_https() {
 #[tokio::test]
 async fn standalone_binary_serves_enterprises_and_an_sp() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
-        .args(["--listen", "127.0.0.1:0", "--app-id", "sp-app", "--enterprise", "corp-b"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--app-id",
+            "sp-app",
+            "--enterprise",
+            "corp-b",
+        ])
         .args(["--sp-account", "sp-admin"])
         .env("MEETING_SIMULATOR_APP_KEY", "sp-key")
         .env("MEETING_SIMULATOR_SP_PASSWORD", "sp-secret")

@@ -21,7 +21,7 @@ use super::wire::{Failure, bad_request, fail, hex_id, int32, page, page_of, rand
 use crate::types::{
     ConfAttendeeRecordInfo, ConfConfigInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, CycleParamsInfo,
     CycleSubConf, CycleSubConfConfigDto, PageParticipant, PartAttendee, ParticipantInfo, PasswordEntry,
-    RestListConfResponse, RestScheduleConfDto, StartMeetingResponse,
+    RestAttendeeDto, RestListConfResponse, RestScheduleConfDto, StartMeetingResponse,
 };
 use crate::{ErrorCode, Secret};
 use history::{HeldMeeting, History, control_record};
@@ -44,6 +44,8 @@ pub(super) struct Participant {
     pub(super) muted: bool,
     pub(super) hand_raised: bool,
     pub(super) in_waiting_room: bool,
+    /// How the definition invited it (its addresses, department...), when it did.
+    invited: Option<RestAttendeeDto>,
 }
 
 impl Participant {
@@ -57,6 +59,7 @@ impl Participant {
             muted: false,
             hand_raised: false,
             in_waiting_room: false,
+            invited: None,
         }
     }
 
@@ -359,6 +362,7 @@ impl Meeting {
                     participant.role = Role::Chair;
                 }
                 participant.muted = a.is_mute == Some(1);
+                participant.invited = Some(a.clone());
                 participant
             })
             .collect();

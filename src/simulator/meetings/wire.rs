@@ -176,13 +176,25 @@ pub(super) fn list_response(
 }
 
 pub(super) fn participant_info(p: &Participant) -> ParticipantInfo {
+    // What the invitation said of it, as the service gives it back.
+    let invited = p.invited.clone().unwrap_or_default();
     ParticipantInfo {
         participant_id: Some(p.number.clone()),
         name: Some(p.name.clone()),
-        role: Some(0),
+        role: Some(invited.role.unwrap_or(0)),
         state: Some("MEETTING".into()),
-        attendee_type: Some("normal".into()),
+        attendee_type: Some(invited.type_.map_or_else(|| "normal".into(), |t| t.to_string())),
         subscriber_id: p.participant_id.clone(),
+        account_id: invited.account_id,
+        email: invited.email,
+        sms: invited.sms,
+        phone2: invited.phone2,
+        phone3: invited.phone3,
+        dept_name: invited.dept_name,
+        user_uuid: invited.user_uuid,
+        app_id: invited.app_id,
+        address: invited.address,
+        is_auto_invite: invited.is_auto_invite,
         ..ParticipantInfo::default()
     }
 }
