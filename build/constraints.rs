@@ -19,6 +19,10 @@ pub fn without_constraints(value: &Value) -> Value {
                 map.iter()
                     .filter(|(key, v)| !VALUE_CONSTRAINTS.contains(&key.as_str()) || v.is_object())
                     .filter(|(key, _)| !(integer && key.as_str() == "enum"))
+                    // A default the spec states is the service's, applied when the field is
+                    // absent: the client leaves it absent rather than send it (typify would
+                    // make the field non-optional and always send it).
+                    .filter(|(key, v)| !(key.as_str() == "default" && !v.is_object()))
                     .map(|(key, v)| (key.clone(), without_constraints(v)))
                     .collect(),
             )
@@ -40,7 +44,7 @@ mod tests {
             "properties": {
                 "subject": {"type": "string", "maxLength": 64, "pattern": "^a"},
                 "kind": {"type": "integer", "enum": [0, 1], "minimum": 0},
-                "mode": {"type": "string", "enum": ["a", "b"]},
+                "mode": {"type": "string", "enum": ["a", "b"], "default": "a"},
                 "maximum": {"type": "object", "properties": {}}
             }
         });
@@ -55,6 +59,10 @@ mod tests {
             plain["properties"]["mode"]["enum"],
             json!(["a", "b"]),
             "a string enum stays a Rust enum"
+        );
+        assert!(
+            plain["properties"]["mode"].get("default").is_none(),
+            "a default stays the service's, not sent"
         );
         assert!(
             plain["properties"]["maximum"].is_object(),

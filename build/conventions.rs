@@ -71,6 +71,28 @@ pub fn check(raw: &Value) -> Result<Conventions, String> {
     for (name, scheme) in schemes {
         scheme_rows.push(scheme_row(name, scheme)?);
     }
+    // A default applies to an absent field: a required one is never absent.
+    for (name, schema) in spec.component_schemas() {
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        for (field, property) in schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            if required.contains(&field.as_str()) && property.get("default").is_some() {
+                return Err(format!(
+                    "schema `{name}`: `{field}` is required and has a default, which never applies"
+                ));
+            }
+        }
+    }
     let mut operations = BTreeMap::new();
     for op in spec.operations() {
         let row = operation_row(&op, |name| schemes.contains_key(name))?;
@@ -191,6 +213,12 @@ fn operation_row(op: &Operation<'_>, scheme_exists: impl Fn(&str) -> bool) -> Re
     }
     // URLs reach logs (the call's tracing span), proxies and servers' access logs.
     for parameter in op.parameters()? {
+        if parameter.required && parameter.schema.get("default").is_some() {
+            return Err(format!(
+                "{at}: parameter `{}` is required and has a default, which never applies",
+                parameter.name
+            ));
+        }
         let secret = parameter.schema.get("format").and_then(Value::as_str) == Some("password");
         if secret && matches!(parameter.location, "query" | "path") {
             return Err(format!(
@@ -290,6 +318,11 @@ mod tests {
                 "is a secret",
             ),
             ("responses", json!({"default": {}}), "not `default`"),
+            (
+                "parameters",
+                json!([{"name": "limit", "in": "query", "required": true, "schema": {"type": "integer", "default": 1}}]),
+                "parameter `limit` is required and has a default",
+            ),
             (
                 "x-meeting-edit",
                 json!({"method": "edit_x", "read": "show_nothing", "object": "x"}),

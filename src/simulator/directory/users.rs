@@ -41,7 +41,8 @@ impl Handle<input::AddUser> for Directory {
             name: request.name,
             english_name: request.english_name,
             phone: request.phone,
-            country: request.country,
+            // The service's default country of the mobile number.
+            country: Some(request.country.unwrap_or_else(|| "chinaPR".into())),
             email: request.email,
             password: request.pwd,
             dept_code,
