@@ -22,7 +22,7 @@ pub fn without_constraints(value: &Value) -> Value {
                     // A default the spec states is the service's, applied when the field is
                     // absent: the client leaves it absent rather than send it (typify would
                     // make the field non-optional and always send it).
-                    .filter(|(key, v)| !(key.as_str() == "default" && !v.is_object()))
+                    .filter(|(key, v)| key.as_str() != "default" || v.is_object())
                     .map(|(key, v)| (key.clone(), without_constraints(v)))
                     .collect(),
             )
