@@ -76,6 +76,7 @@
 //! | `recordings` | recordings of held meetings, [`Client::download_recording_file`] |
 //! | `vmr` | cloud meeting rooms |
 //! | `enterprise` | enterprise administration: users, departments, administrators |
+//! | `webinars` | webinars and their rooms' settings |
 //! | `simulator` | the local simulator of the service (module `simulator`) |
 //! | `cli` | the `meeting` command |
 //!

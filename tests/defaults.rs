@@ -89,6 +89,7 @@ fn mask(value: &mut Value) {
     // (they carry passwords), the moments of creation and activation.
     const VOLATILE: &[&str] = &[
         "password",
+        "passwd",
         "pwd",
         "token",
         "uuid",

@@ -143,7 +143,7 @@ impl Auth {
                 }
                 self.revoke(corp, account, third_account.as_deref());
             }
-            Event::RoomAssigned { .. } => {}
+            Event::RoomAssigned { .. } | Event::WebinarRoomAdded { .. } => {}
         }
     }
 

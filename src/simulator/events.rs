@@ -32,8 +32,11 @@ pub(crate) enum Event {
         account: String,
         third_account: Option<String>,
     },
-    /// A cloud meeting room was assigned to a member (`Some`) or freed (`None`) (directory).
+    /// A cloud meeting room was assigned to a member (`Some`) or freed (`None`) (directory,
+    /// webinars).
     RoomAssigned { vmr_id: String, member: Option<String> },
+    /// The enterprise has a webinar room (webinars).
+    WebinarRoomAdded { id: String, vmr_id: String },
 }
 
 /// One holding of a meeting, as the areas other than meetings need it.

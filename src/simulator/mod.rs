@@ -69,6 +69,7 @@ mod meetings;
 mod recordings;
 mod rooms;
 mod service;
+mod webinars;
 mod wire;
 
 use std::collections::HashMap;
@@ -81,7 +82,7 @@ use crate::config::ClientBuilder;
 
 pub use live::{LiveMeeting, LiveParticipant, Role};
 pub use log::LoggedRequest;
-pub use rooms::DEFAULT_ROOMS;
+pub use rooms::{DEFAULT_ROOMS, DEFAULT_WEBINAR_ROOMS};
 
 /// A fault to inject into the next call of an operation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -134,6 +135,7 @@ pub struct SimulatorBuilder {
     pub(crate) accounts: Vec<(String, String)>,
     pub(crate) members: Vec<String>,
     pub(crate) rooms: usize,
+    pub(crate) webinar_rooms: usize,
     pub(crate) access_token_validity: Duration,
     pub(crate) conference_token_validity: Duration,
     /// Seed the world of the spec's examples; `Some(true)`: its meeting is in progress.
@@ -156,6 +158,7 @@ impl Default for SimulatorBuilder {
             accounts: Vec::new(),
             members: vec!["alice".into(), "bob".into()],
             rooms: DEFAULT_ROOMS,
+            webinar_rooms: DEFAULT_WEBINAR_ROOMS,
             access_token_validity: Duration::from_secs(24 * 3600),
             conference_token_validity: Duration::from_secs(1800),
             spec_examples: None,
@@ -212,6 +215,13 @@ impl SimulatorBuilder {
     /// Number of cloud meeting rooms of the enterprise (default 3).
     pub fn rooms(mut self, rooms: usize) -> Self {
         self.rooms = rooms;
+        self
+    }
+
+    /// Number of webinar rooms (`vmrMode` 2) of the enterprise (default 1), where webinars
+    /// are held.
+    pub fn webinar_rooms(mut self, rooms: usize) -> Self {
+        self.webinar_rooms = rooms;
         self
     }
 

@@ -1,4 +1,4 @@
-//! Cloud meeting rooms of the enterprise and their assignment to members.
+//! Cloud meeting rooms and webinar rooms of the enterprise and their assignment to members.
 
 use std::collections::HashSet;
 
@@ -14,6 +14,13 @@ use crate::{ErrorCode, Secret};
 /// Cloud meeting rooms of a new enterprise.
 pub const DEFAULT_ROOMS: usize = 3;
 
+/// Webinar rooms of a new enterprise.
+pub const DEFAULT_WEBINAR_ROOMS: usize = 1;
+
+/// `vmrMode`: a cloud meeting room, a webinar room.
+const MEETING_ROOM: i32 = 1;
+const WEBINAR_ROOM: i32 = 2;
+
 struct Room {
     id: String,
     vmr_id: String,
@@ -21,6 +28,8 @@ struct Room {
     member: Option<String>,
     /// Host password of the meetings held in the room.
     host_password: String,
+    /// `MEETING_ROOM` or `WEBINAR_ROOM`.
+    mode: i32,
 }
 
 fn six_digits() -> String {
@@ -31,6 +40,14 @@ impl Room {
     /// 0 assigned to a member, 2 free.
     fn status(&self) -> i32 {
         if self.member.is_some() { 0 } else { 2 }
+    }
+
+    /// Its package: name, participants, audience.
+    fn package(&self) -> (&'static str, i32, i32) {
+        match self.mode {
+            WEBINAR_ROOM => ("Webinar - 1000 audience", 100, 1000),
+            _ => ("Small cloud meeting room - 10", 10, 0),
+        }
     }
 }
 
@@ -44,20 +61,40 @@ pub(super) struct Rooms {
 
 impl Rooms {
     pub(super) fn new(config: &SimulatorBuilder) -> Self {
-        let rooms = (0..config.rooms)
-            .map(|i| Room {
-                id: format!("5162fa32dc7e47afafeee39a72a2{i:04x}"),
-                vmr_id: format!("{}", 912_992_631 + i),
-                name: format!("Cloud meeting room {}", i + 1),
-                member: None,
-                host_password: six_digits(),
-            })
-            .collect();
+        let meeting_rooms = (0..config.rooms).map(|i| Room {
+            id: format!("5162fa32dc7e47afafeee39a72a2{i:04x}"),
+            vmr_id: format!("{}", 912_992_631 + i),
+            name: format!("Cloud meeting room {}", i + 1),
+            member: None,
+            host_password: six_digits(),
+            mode: MEETING_ROOM,
+        });
+        let webinar_rooms = (0..config.webinar_rooms).map(|i| Room {
+            id: format!("5162fa32dc7e47afafeee39a72a2e{:03x}", i + 1),
+            vmr_id: format!("{}", 912_993_001 + i),
+            name: format!("Webinar room {}", i + 1),
+            member: None,
+            host_password: six_digits(),
+            mode: WEBINAR_ROOM,
+        });
+        let rooms = meeting_rooms.chain(webinar_rooms).collect();
         Rooms {
             rooms,
             accounts: config.accounts.iter().map(|(account, _)| account.clone()).collect(),
             third_accounts: config.members.iter().cloned().collect(),
         }
+    }
+
+    /// The webinar rooms, for the webinars area.
+    pub(super) fn announce(&self) -> Vec<Event> {
+        self.rooms
+            .iter()
+            .filter(|r| r.mode == WEBINAR_ROOM)
+            .map(|r| Event::WebinarRoomAdded {
+                id: r.id.clone(),
+                vmr_id: r.vmr_id.clone(),
+            })
+            .collect()
     }
 
     fn knows(&self, account: &str, account_type: i32) -> bool {
@@ -108,6 +145,7 @@ impl Rooms {
                     name: format!("Example cloud meeting room {}", i + 1),
                     member: member.map(str::to_owned),
                     host_password: six_digits(),
+                    mode: MEETING_ROOM,
                 });
                 events.push(Event::RoomAssigned {
                     vmr_id: format!("{}", 912_992_000 + i),
@@ -125,9 +163,11 @@ impl Handle<input::SearchCorpVmr> for Rooms {
         let limit = limit.max(1);
         let key = input.search_key.unwrap_or_default();
         let status = input.status;
+        let mode = input.vmr_mode.unwrap_or(MEETING_ROOM);
         let rooms: Vec<QueryOrgVmrResultDto> = self
             .rooms
             .iter()
+            .filter(|r| r.mode == mode)
             .filter(|r| {
                 key.is_empty()
                     || r.name.contains(&key)
@@ -139,9 +179,9 @@ impl Handle<input::SearchCorpVmr> for Rooms {
                 id: Some(r.id.clone()),
                 vmr_id: Some(r.vmr_id.clone()),
                 vmr_name: Some(r.name.clone()),
-                vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
-                vmr_pkg_parties: Some(10),
-                max_audience_parties: Some(0),
+                vmr_pkg_name: Some(r.package().0.into()),
+                vmr_pkg_parties: Some(r.package().1),
+                max_audience_parties: Some(r.package().2),
                 status: Some(r.status()),
                 expire_date: Some(1_893_456_000_000),
                 member: r.member.as_ref().map(|m| IdMarkDto {
@@ -177,9 +217,9 @@ impl Handle<input::SearchMemberVmr> for Rooms {
                 gust_join_url: Some(format!("https://127.0.0.1/#/j/{}/guest", r.vmr_id)),
                 allow_gust_first: Some(false),
                 gust_first_notice: Some(false),
-                vmr_mode: Some(1),
-                vmr_pkg_name: Some("Small cloud meeting room - 10".into()),
-                vmr_pkg_parties: Some(10),
+                vmr_mode: Some(r.mode),
+                vmr_pkg_name: Some(r.package().0.into()),
+                vmr_pkg_parties: Some(r.package().1),
                 status: Some(r.status()),
                 ..QueryVmrResultDto::default()
             })

@@ -18,6 +18,7 @@ use super::events::{Event, Listener as _};
 use super::meetings::Meetings;
 use super::recordings::Recordings;
 use super::rooms::Rooms;
+use super::webinars::Webinars;
 use super::wire::{Failure, bad_parameter, bad_request, error_format, error_with_id, fail, header, json_response};
 use crate::ErrorCode;
 use crate::operations::{ErrorFormat, OperationMeta, Scheme, scheme};
@@ -33,6 +34,7 @@ pub(super) struct Enterprise {
     recordings: Recordings,
     rooms: Rooms,
     directory: Directory,
+    webinars: Webinars,
 }
 
 impl Enterprise {
@@ -42,6 +44,7 @@ impl Enterprise {
             recordings: Recordings::default(),
             rooms: Rooms::new(config),
             directory: Directory::new(config.rooms),
+            webinars: Webinars::default(),
         }
     }
 
@@ -50,6 +53,7 @@ impl Enterprise {
         self.recordings.on(event);
         self.rooms.on(event);
         self.directory.on(event);
+        self.webinars.on(event);
     }
 }
 
@@ -75,7 +79,9 @@ impl Service {
         let mut announced = Vec::new();
         for corp in std::iter::once(&config.corp_id).chain(&config.other_corps) {
             let enterprise = Enterprise::new(config);
-            announced.push((corp.clone(), enterprise.directory.accounts()));
+            let mut events = enterprise.directory.accounts();
+            events.extend(enterprise.rooms.announce());
+            announced.push((corp.clone(), events));
             enterprises.insert(corp.clone(), enterprise);
         }
         // The spec's examples are the default enterprise's world.
@@ -89,6 +95,8 @@ impl Service {
             enterprise.recordings.seed_examples(&examples);
             events.extend(enterprise.rooms.seed_examples(&examples));
             events.extend(enterprise.directory.seed_examples(&examples, now));
+            // After the rooms are announced: the example webinar is held in one of them.
+            enterprise.webinars.seed_examples(&examples, now);
             announced.push((config.corp_id.clone(), events));
         }
         let mut service = Service {
@@ -150,6 +158,7 @@ impl Service {
             );
             if let Some(enterprise) = self.enterprises.get_mut(&corp) {
                 enterprise.meetings.tick(&mut cx);
+                enterprise.webinars.tick(&mut cx);
             }
             let effects = cx.finish();
             self.apply(&corp, effects);
@@ -308,6 +317,7 @@ impl Service {
                     Tag::Recordings => api::serve_recordings(&mut enterprise.recordings, &mut cx, op.id, &wire),
                     Tag::Vmr => api::serve_vmr(&mut enterprise.rooms, &mut cx, op.id, &wire),
                     Tag::Enterprise => api::serve_enterprise(&mut enterprise.directory, &mut cx, op.id, &wire),
+                    Tag::Webinars => api::serve_webinars(&mut enterprise.webinars, &mut cx, op.id, &wire),
                 }
             }
         };
