@@ -117,6 +117,23 @@ fn enterprise_admin_example_succeeds() {
     );
 }
 
+#[test]
+fn webinar_example_succeeds() {
+    example_succeeds(
+        "webinar",
+        &[
+            "search_corp_vmr",
+            "create_webinar",
+            "update_room_setting",
+            "show_room_setting          audience shown as 100 + real x 1.5",
+            "list_up_coming_webinars    1 upcoming",
+            "update_webinar",
+            "show_webinar               \"Product launch, live\", 120 minutes",
+            "delete_webinar",
+        ],
+    );
+}
+
 /// The binary's help names the environment variables that keep secrets off the command line.
 #[test]
 fn standalone_binary_takes_secrets_from_the_environment() {

@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! cargo run --features simulator --bin meeting-simulator -- --listen 127.0.0.1:8443 --tls \
-//!     --app-id ID [--account NAME] [--member USER_ID]... [--rooms N] [--ca-out FILE] \
+//!     --app-id ID [--account NAME] [--member USER_ID]... [--rooms N] [--webinar-rooms N] \
+//!     [--ca-out FILE] \
 //!     [--corp-id ID] [--enterprise ID]... [--sp-account NAME]
 //! ```
 //!
@@ -14,7 +15,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::Parser;
-use huaweicloud_meeting::simulator::{DEFAULT_ROOMS, Simulator};
+use huaweicloud_meeting::simulator::{DEFAULT_ROOMS, DEFAULT_WEBINAR_ROOMS, Simulator};
 
 /// A local simulator of the Huawei Cloud Meeting service.
 #[derive(Parser, Debug)]
@@ -51,6 +52,9 @@ struct Args {
     /// Number of cloud meeting rooms.
     #[arg(long, default_value_t = DEFAULT_ROOMS)]
     rooms: usize,
+    /// Number of webinar rooms (`vmrMode` 2), where webinars are held.
+    #[arg(long, default_value_t = DEFAULT_WEBINAR_ROOMS)]
+    webinar_rooms: usize,
     /// ID of the default enterprise (where the App ID without a corp ID, --account and the
     /// members act).
     #[arg(long, default_value = huaweicloud_meeting::simulator::DEFAULT_CORP)]
@@ -83,6 +87,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .tls(args.tls)
         .app(args.app_id, args.app_key)
         .rooms(args.rooms)
+        .webinar_rooms(args.webinar_rooms)
         .corp_id(args.corp_id);
     for corp_id in args.enterprises {
         builder = builder.enterprise(corp_id);
