@@ -154,13 +154,28 @@ fn standalone_binary_takes_secrets_from_the_environment() {
     assert!(!missing.status.success(), "no app key anywhere is refused");
 }
 
+/// Starts the standalone binary; its child process and the URL its first line announces.
+fn listening(mut command: Command) -> (std::process::Child, String) {
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, url)
+}
+
 /// The standalone binary serves HTTPS that a plain HTTP client can use, and stops on Ctrl-C.
 #[tokio::test]
 async fn standalone_binary_serves_https() {
     let dir = std::env::temp_dir().join(format!("meeting-sim-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let ca = dir.join("ca.pem");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
+    let mut command = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"));
+    command
         .args([
             "--listen",
             "127.0.0.1:0",
@@ -173,19 +188,8 @@ async fn standalone_binary_serves_https() {
         // The key from the environment, not the command line (visible to every user).
         .env("MEETING_SIMULATOR_APP_KEY", "cli-key")
         .arg("--ca-out")
-        .arg(&ca)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
+        .arg(&ca);
+    let (mut child, url) = listening(command);
     assert!(url.starts_with("https://127.0.0.1:"), "{url}");
 
     let pem = std::fs::read(&ca).unwrap();
@@ -269,26 +273,13 @@ async fn standalone_binary_serves_https() {
 /// comes from the environment; the App ID signed with a corp ID acts in that enterprise.
 #[tokio::test]
 async fn standalone_binary_serves_enterprises_and_an_sp() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--app-id",
-            "sp-app",
-            "--enterprise",
-            "corp-b",
-        ])
-        .args(["--sp-account", "sp-admin"])
+    let mut command = Command::new(env!("CARGO_BIN_EXE_meeting-simulator"));
+    command
+        .args(["--listen", "127.0.0.1:0", "--app-id", "sp-app"])
+        .args(["--enterprise", "corp-b", "--sp-account", "sp-admin"])
         .env("MEETING_SIMULATOR_APP_KEY", "sp-key")
-        .env("MEETING_SIMULATOR_SP_PASSWORD", "sp-secret")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
-    let url = line.trim().strip_prefix("listening on ").unwrap().to_owned();
+        .env("MEETING_SIMULATOR_SP_PASSWORD", "sp-secret");
+    let (mut child, url) = listening(command);
     let http = common::raw_http().build().unwrap();
 
     use base64::Engine as _;

@@ -157,51 +157,23 @@ pub(super) fn sort<T>(items: &mut [&T], sort_type: Option<String>, start: impl F
     }
 }
 
+/// A list item: the fields of show_webinar's answer the item's type has (the service's
+/// lists repeat them under the same names).
+fn item<T: serde::de::DeserializeOwned>(webinar: &Webinar, cx: &Context<'_>) -> T {
+    let value = serde_json::to_value(described(webinar, String::new(), cx)).expect("response types serialise");
+    serde_json::from_value(value).expect("a list item's fields are show_webinar's")
+}
+
 pub(super) fn upcoming(webinar: &Webinar, cx: &Context<'_>) -> OpenWebinarUpcomingInfo {
-    let d = described(webinar, String::new(), cx);
-    OpenWebinarUpcomingInfo {
-        conference_id: d.conference_id,
-        corp_id: d.corp_id,
-        subject: d.subject,
-        description: d.description,
-        start_time: d.start_time,
-        duration: d.duration,
-        time_zone_id: d.time_zone_id,
-        scheduser_id: d.scheduser_id,
-        scheduser_name: d.scheduser_name,
-        dept_name: d.dept_name,
-        vmr_pkg_name: d.vmr_pkg_name,
-        chair_join_uri: d.chair_join_uri,
-        chair_passwd: d.chair_passwd,
-        guest_join_uri: d.guest_join_uri,
-        guest_passwd: d.guest_passwd,
-        audience_join_uri: d.audience_join_uri,
-        audience_passwd: d.audience_passwd,
-    }
+    item(webinar, cx)
 }
 
 pub(super) fn ongoing(webinar: &Webinar, cx: &Context<'_>) -> OpenWebinarOngoingInfo {
-    let d = described(webinar, String::new(), cx);
     OpenWebinarOngoingInfo {
-        conference_id: d.conference_id,
         conf_uuid: webinar.holding.clone(),
-        corp_id: d.corp_id,
-        subject: d.subject,
-        description: d.description,
-        start_time: d.start_time,
-        time_zone_id: d.time_zone_id,
-        scheduser_id: d.scheduser_id,
-        scheduser_name: d.scheduser_name,
-        dept_name: d.dept_name,
-        vmr_pkg_name: d.vmr_pkg_name,
-        chair_join_uri: d.chair_join_uri,
-        chair_passwd: d.chair_passwd,
-        guest_join_uri: d.guest_join_uri,
-        guest_passwd: d.guest_passwd,
-        audience_join_uri: d.audience_join_uri,
-        audience_passwd: d.audience_passwd,
         // Nobody joins a simulated webinar but its guests' invitations.
         online_attendee_count: Some(0),
+        ..item(webinar, cx)
     }
 }
 
