@@ -195,6 +195,14 @@ impl Checked for f64 {
     }
 }
 
+/// A map the spec declares with `additionalProperties` (any key): its values carry no rules
+/// of their own in this spec.
+impl<V: Checked> Checked for std::collections::HashMap<String, V> {
+    fn check(&self, _rules: &Rules, at: &Path<'_>) -> Result<(), Violation> {
+        self.values().try_for_each(|value| value.check(&Rules::NONE, at))
+    }
+}
+
 impl Checked for bool {}
 impl Checked for serde_json::Value {}
 impl Checked for serde_json::Map<String, serde_json::Value> {}

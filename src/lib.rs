@@ -73,7 +73,7 @@
 //! | `all-operations` (default) | every operation group below |
 //! | `meetings` | scheduling, meetings in progress, history |
 //! | `control` | meeting control, on [`Conference`] |
-//! | `recordings` | recordings of held meetings, [`Client::download_recording_file`] |
+//! | `recordings` | recordings of held meetings, [`Client::download_recording_file`]; meeting minutes |
 //! | `vmr` | cloud meeting rooms |
 //! | `enterprise` | enterprise administration: users, departments, administrators |
 //! | `webinars` | webinars and their rooms' settings |

@@ -475,6 +475,29 @@ impl Simulator {
             .live_meeting(conference_id)
     }
 
+    /// An IdeaHub of the default enterprise shows a QR code to save its whiteboard, with
+    /// `topic`, to the space of whoever scans it (`add_to_personal_space` with the code's
+    /// pairs): the code's `uuid`.
+    pub fn ideahub_save_qr(&self, topic: &str) -> String {
+        self.shared
+            .service
+            .lock()
+            .expect("service lock")
+            .ideahub_qr(Some(topic))
+    }
+
+    /// An IdeaHub of the default enterprise shows a QR code to show the scanner's minutes
+    /// files (`show_meeting_file_list`): the code's `uuid`.
+    pub fn ideahub_list_qr(&self) -> String {
+        self.shared.service.lock().expect("service lock").ideahub_qr(None)
+    }
+
+    /// Whose minutes files the IdeaHub that showed QR code `uuid` shows (the user ID; "" for
+    /// the default administrator), once someone scanned it.
+    pub fn ideahub_shows(&self, uuid: &str) -> Option<String> {
+        self.shared.service.lock().expect("service lock").ideahub_shows(uuid)
+    }
+
     /// The content of every recording file (what its download URL serves).
     pub fn recording_file_content(conf_uuid: &str, file_type: &str) -> Vec<u8> {
         recordings::file_content(conf_uuid, file_type)

@@ -2,16 +2,18 @@
 //! download URLs serve a small file over the simulator's own HTTP(S), each with a one-use
 //! download token valid for an hour.
 
+mod minutes;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
 use super::api::{Answer, Context, Handle, input};
 use super::events::{Event, Held, Listener};
-use super::wire::{Failure, fail, int32, page, page_of, paged, parse_time};
+use super::wire::{Failure, MINUTE, fail, int32, page, page_of, paged, parse_time};
 use crate::types::{
-    RecordDownloadInfoBo, RecordDownloadUrlDo, RecordResultDo, SearchRecordingsResponse,
-    ShowRecordingFileDownloadUrlsResponse,
+    RecordDownloadInfoBo, RecordDownloadUrlDo, RecordInfoDo, RecordResultDo, SearchRecordingsResponse, SegmentDo,
+    SegmentFileDo, ShowRecordInfoResponse, ShowRecordingFileDownloadUrlsResponse,
 };
 use crate::{ErrorCode, Secret};
 
@@ -20,6 +22,9 @@ pub(super) const FILES_PATH: &str = "/simulator/recordings";
 
 /// The files of a recording: the video (`Hd`) and the composed view (`Sd`).
 const FILE_TYPES: [&str; 2] = ["Hd", "Sd"];
+
+/// The files of a segment of show_record_info: each file type with its `recordType`.
+const SEGMENT_FILES: [(&str, &str); 2] = [("Hd", "SPEAKER_VIDEO"), ("Sd", "SPEAKER_SHARE_VIDEO")];
 
 /// How long a download token lives (it also dies when used).
 const DOWNLOAD_TOKEN_VALIDITY: chrono::Duration = chrono::Duration::hours(1);
@@ -44,6 +49,8 @@ struct DownloadToken {
 pub(super) struct Recordings {
     recordings: Vec<Recording>,
     downloads: HashMap<String, DownloadToken>,
+    /// The minutes files of the enterprise's users.
+    minutes: minutes::Minutes,
 }
 
 pub(super) fn not_found(conf_uuid: &str) -> Failure {
@@ -212,6 +219,58 @@ impl Handle<input::ShowRecordingFileDownloadUrls> for Recordings {
     }
 }
 
+/// The recording's segments (one per start of the recording: a simulated meeting records
+/// from its start to its end once), with their files, paged by `segmentOffset` and
+/// `segmentLimit`, in the envelope `{code, message, data}`.
+impl Handle<input::ShowRecordInfo> for Recordings {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::ShowRecordInfo) -> Answer<ShowRecordInfoResponse> {
+        let request = input.body;
+        let recording = self.get(&request.conf_uuid)?;
+        let (offset, limit) = page(request.segment_offset, request.segment_limit, 10);
+        let begin = recording.started.timestamp_millis();
+        let file = |(file_type, record_type): &(&str, &str)| SegmentFileDo {
+            record_type: Some((*record_type).to_owned()),
+            begin_time: Some(begin),
+            end_time: Some(begin + recording.seconds * 1000),
+            duration: Some(recording.seconds),
+            file_size: Some(i64::try_from(file_content(&recording.conf_uuid, file_type).len()).unwrap_or(i64::MAX)),
+            play_url: Some(Secret::new(format!(
+                "{}{FILES_PATH}/{}/{file_type}.mp4",
+                cx.base_url, recording.conf_uuid
+            ))),
+            download_url: Some(Secret::new(format!(
+                "{}{FILES_PATH}/{}/{file_type}.mp4",
+                cx.base_url, recording.conf_uuid
+            ))),
+            sha256: None,
+        };
+        let segments = vec![SegmentDo {
+            manual_order: Some(1),
+            segment_order: Some(1),
+            segment_size: Some(
+                FILE_TYPES
+                    .iter()
+                    .map(|t| file_content(&recording.conf_uuid, t).len())
+                    .sum::<usize>()
+                    .to_string(),
+            ),
+            file_list: Some(SEGMENT_FILES.iter().map(file).collect()),
+        }];
+        Ok(ShowRecordInfoResponse {
+            code: Some("0".into()),
+            message: Some("success".into()),
+            data: Some(RecordInfoDo {
+                subject: Some(recording.subject.clone()),
+                begin_time: Some(recording.started.format(MINUTE).to_string()),
+                segment_offset: Some(int32(offset)),
+                segment_limit: Some(int32(limit)),
+                segment_count: Some(i64::try_from(segments.len()).unwrap_or(i64::MAX)),
+                segment_list: Some(paged(segments.into_iter(), offset, limit).collect()),
+            }),
+        })
+    }
+}
+
 /// Deletes the recordings of the listed holdings; unknown ones are already gone.
 impl Handle<input::DeleteRecordings> for Recordings {
     fn handle(&mut self, _: &mut Context<'_>, input: input::DeleteRecordings) -> Answer<()> {
@@ -236,7 +295,23 @@ impl Recordings {
     }
 
     /// The examples' world: the recording search_recordings' example lists.
+    /// An IdeaHub shows a QR code, to save its whiteboard of `topic` (`Some`) or to show the
+    /// scanner's files (`None`): the code's `uuid`.
+    pub(super) fn ideahub_qr(&mut self, topic: Option<&str>) -> String {
+        let uuid = super::wire::hex_id();
+        match topic {
+            Some(topic) => self.minutes.offer_save(uuid, topic),
+            None => self.minutes.offer_list(uuid),
+        }
+    }
+
+    /// The user whose files the IdeaHub that showed QR code `uuid` shows.
+    pub(super) fn ideahub_shows(&self, uuid: &str) -> Option<String> {
+        self.minutes.shown_by(uuid).map(str::to_owned)
+    }
+
     pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples) {
+        self.minutes.seed_examples(examples);
         let listed: Option<SearchRecordingsResponse> = examples
             .response("search_recordings")
             .and_then(|r| serde_json::from_value(r.clone()).ok());

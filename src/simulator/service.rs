@@ -203,6 +203,22 @@ impl Service {
         }
     }
 
+    /// An IdeaHub of the default enterprise shows a QR code (see `Recordings::ideahub_qr`).
+    pub(crate) fn ideahub_qr(&mut self, topic: Option<&str>) -> String {
+        let corp = self.auth.default_corp().to_owned();
+        self.enterprises
+            .get_mut(&corp)
+            .map(|enterprise| enterprise.recordings.ideahub_qr(topic))
+            .unwrap_or_default()
+    }
+
+    /// The user whose files the IdeaHub that showed QR code `uuid` shows.
+    pub(crate) fn ideahub_shows(&self, uuid: &str) -> Option<String> {
+        self.enterprises
+            .values()
+            .find_map(|enterprise| enterprise.recordings.ideahub_shows(uuid))
+    }
+
     pub(crate) fn expire_access_tokens(&mut self) {
         self.auth.expire_all(self.clock.instant());
     }
