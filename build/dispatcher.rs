@@ -55,7 +55,16 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
                 sets.push(quote! { if let Some(value) = params.optional::<#ty>(#name)? { builder = builder.#setter(value); } });
             }
         }
-        let body = if let Some(request_body) = op.request_body()? {
+        let body = if let Some(upload) = op.upload()? {
+            // The file comes as a parameter naming its path, as on the command line.
+            let part = upload.part;
+            sets.push(quote! {
+                if let Some(path) = params.optional::<::std::string::String>(#part)? {
+                    builder = builder.file(crate::Upload::path(path));
+                }
+            });
+            quote! { params.no_body(body)?; }
+        } else if let Some(request_body) = op.request_body()? {
             let ty = builder_to_type(field_type("body")?);
             let rules = match request_body.schema {
                 Some(schema) => checks::rules(&spec, schema)?,

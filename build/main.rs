@@ -17,6 +17,7 @@
 //!   lists of objects;
 //! - `dispatcher`: `Client::call` and `Conference::call`;
 //! - `simulator`: the simulator's typed input of each operation and one trait per tag;
+//! - `uploads`: the multipart bodies hidden from progenitor, and the file of their builders;
 //! - `edits`: the read-modify-write methods of the full replacements (`x-meeting-edit`);
 //! - `syntax`: reading progenitor's output; `spec_model` (shared with the library, from
 //!   `src/`): the spec read one way, through one `$ref` resolver.
@@ -68,6 +69,7 @@ mod simulator;
 mod spec_model;
 mod syntax;
 mod table;
+mod uploads;
 
 const SPEC_FILE: &str = "spec/openapi.yaml";
 
@@ -92,11 +94,13 @@ fn run() -> Result<(), String> {
     conventions::check(&raw)?;
     let raw = selection::selected_groups(&raw, feature_enabled)?;
     let table = table::render(&conventions::check(&raw)?);
-    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(constraints::without_constraints(&raw))
+    let for_progenitor = uploads::without_multipart(constraints::without_constraints(&raw));
+    let spec: openapiv3::OpenAPI = serde_path_to_error::deserialize(for_progenitor)
         .map_err(|e| format!("not a valid OpenAPI 3.0 document at `{}`: {}", e.path(), e.inner()))?;
 
     let operations = spec_model::Spec::new(&raw).operations().count();
-    let file = settings::generate(&spec, &raw, operations)?;
+    let mut file = settings::generate(&spec, &raw, operations)?;
+    uploads::add_file_setters(&mut file, &raw)?;
     let dispatch = dispatcher::dispatcher(&raw, &file)?;
     let simulated = simulator::simulator(&raw, &file)?;
     let edits = edits::edits(&raw, &file)?;

@@ -57,7 +57,12 @@ pub fn simulator(raw: &serde_json::Value, file: &syn::File) -> Result<syn::File,
                 None => quote! { #ident: wire.required(Location::#location, #api_name)?, },
             });
         }
-        if op.request_body()?.is_some() {
+        if let Some(upload) = op.upload()? {
+            let part = upload.part;
+            let doc = format!("The `{part}` part of the multipart body.");
+            declared.push(quote! { #[doc = #doc] pub file: super::FilePart, });
+            read.push(quote! { file: wire.file(#part)?, });
+        } else if op.request_body()?.is_some() {
             let ty = builder_to_type(field_type("body")?);
             declared.push(quote! { #[doc = "The request body."] pub body: #ty, });
             read.push(quote! { body: wire.body()?, });

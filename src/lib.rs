@@ -139,6 +139,7 @@ pub mod spec_model;
 mod state;
 mod tls;
 mod token;
+mod upload;
 mod validate;
 
 pub use auth::{AppIdCredentials, Credentials};
@@ -154,6 +155,7 @@ pub use retry::RetryConfig;
 pub use secret::Secret;
 #[doc(hidden)]
 pub use state::ClientState;
+pub use upload::Upload;
 
 /// The spec the client was generated from (JSON).
 pub const OPENAPI_JSON: &str = validate::SPEC_JSON;

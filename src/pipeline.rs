@@ -31,11 +31,12 @@ use tracing::Instrument as _;
 use futures::future::BoxFuture;
 
 use crate::clock::Clock;
-use crate::error::{DispatchError, Error, ServiceError, chain, request_id_header, snippet};
+use crate::error::{DispatchError, Error, ServiceError, request_id_header, snippet};
 use crate::operations::{OperationMeta, Scheme, TokenEffect, scheme};
 use crate::retry::{Attempts, NoAnswer, Sent};
 use crate::state::{ClientState, ConferenceSession, sensitive};
 use crate::token::FetchResult;
+use crate::upload::Prepared;
 
 /// What the pipeline needs of a client handle. `Client` implements it in `client.rs`: the
 /// token calls are generated operations, which call the pipeline, so the pipeline reaches
@@ -66,7 +67,31 @@ pub(crate) async fn invoke<C: Caller, T>(
     built: Result<(&C, reqwest::Request), Error>,
     decode: fn(Answer) -> Result<ResponseValue<T>, Error>,
 ) -> Result<ResponseValue<T>, Error> {
-    let (client, mut request) = built?;
+    let (client, request) = built?;
+    call(client, meta, request, None, decode).await
+}
+
+/// Runs one call of an upload operation: as `invoke`, with the file checked against the
+/// spec's limits first and attached anew to each attempt.
+// Only the groups with an upload operation call it (webinars: upload_file).
+#[cfg_attr(not(feature = "webinars"), allow(dead_code))]
+pub(crate) async fn invoke_upload<C: Caller, T>(
+    meta: &'static OperationMeta,
+    built: Result<(&C, reqwest::Request, Prepared), Error>,
+    decode: fn(Answer) -> Result<ResponseValue<T>, Error>,
+) -> Result<ResponseValue<T>, Error> {
+    let (client, request, mut upload) = built?;
+    upload.check().await?;
+    call(client, meta, request, Some(&upload), decode).await
+}
+
+async fn call<C: Caller, T>(
+    client: &C,
+    meta: &'static OperationMeta,
+    mut request: reqwest::Request,
+    upload: Option<&Prepared>,
+    decode: fn(Answer) -> Result<ResponseValue<T>, Error>,
+) -> Result<ResponseValue<T>, Error> {
     let shared = &client.state().shared;
     if !shared.is_own_origin(request.url()) {
         return Err(Error::Config(format!(
@@ -78,7 +103,7 @@ pub(crate) async fn invoke<C: Caller, T>(
     check_scope(client, meta, &request)?;
     let span = call_span(meta, &request);
     let clock = &*client.state().shared.clock;
-    let answer = traced(span, clock, attempt_until_answered(client, meta, &mut request)).await?;
+    let answer = traced(span, clock, attempt_until_answered(client, meta, &mut request, upload)).await?;
     decode(answer)
 }
 
@@ -87,6 +112,7 @@ async fn attempt_until_answered(
     client: &impl Caller,
     meta: &'static OperationMeta,
     request: &mut reqwest::Request,
+    upload: Option<&Prepared>,
 ) -> Result<Answer, Error> {
     let shared = &client.state().shared;
     let mut renewed = false;
@@ -103,7 +129,7 @@ async fn attempt_until_answered(
             last,
             earlier,
             mut last_expiry,
-        } = attempts.send(meta, request).await;
+        } = attempts.send(meta, request, upload).await;
         let response = last.map_err(|none| none.into_error(earlier.clone()))?;
         let status = response.status();
         // Only a caller-supplied HTTP client follows redirects: only its answers can come
@@ -130,7 +156,9 @@ async fn attempt_until_answered(
         let mut error = ServiceError::from_response_parts(status.as_u16(), &headers, &body);
         error.earlier_attempts = earlier;
         // Signing out a token the service no longer accepts needs no new token.
-        if error.is_token_rejected() && !renewed && meta.token_effect != TokenEffect::Revokes {
+        // A stream already sent cannot be sent again with a new token.
+        let replayable = upload.is_none_or(Prepared::replayable);
+        if error.is_token_rejected() && !renewed && replayable && meta.token_effect != TokenEffect::Revokes {
             match used {
                 Used::AccessToken(value) => shared.access_token.invalidate(&value),
                 Used::ConferenceToken(session, value) => session.token.invalidate(&value),
@@ -209,10 +237,8 @@ pub(crate) fn decode_empty(answer: Answer) -> Result<ResponseValue<()>, Error> {
     Ok(ResponseValue::new((), answer.status, answer.headers))
 }
 
-/// A request reqwest could not build: a query value that does not serialize.
-pub(crate) fn unbuildable(error: reqwest::Error) -> Error {
-    Error::invalid_input("request", chain(&error))
-}
+// The generated `into_request`s name it here.
+pub(crate) use crate::error::unbuildable;
 
 /// A credential put on a request, remembered so a rejection can invalidate it.
 enum Used {

@@ -10,6 +10,7 @@ use rand::Rng as _;
 use crate::clock::Clock;
 use crate::error::{AttemptFailure, DispatchError, is_tls_handshake_failure, request_id_header};
 use crate::operations::{OperationMeta, RetryClass};
+use crate::upload::Prepared;
 
 /// How failed calls are retried.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -85,12 +86,15 @@ pub(crate) enum NoAnswer {
     Transport(reqwest::Error),
     /// No answer within the client's attempt timeout, on the client's clock.
     TimedOut(Duration),
+    /// Nothing was sent: the request could not be made (an upload's file, say).
+    Unsendable(Box<crate::Error>),
 }
 
 impl NoAnswer {
     /// The call's error when its last attempt got no answer after the `earlier` ones.
     pub(crate) fn into_error(self, earlier: Vec<AttemptFailure>) -> crate::Error {
         let failure = match self {
+            NoAnswer::Unsendable(error) => return *error,
             NoAnswer::Transport(source) => DispatchError::NoAnswer {
                 source,
                 earlier_attempts: earlier,
@@ -115,6 +119,7 @@ fn is_retryable(class: RetryClass, result: &Outcome) -> bool {
             (429, _) | (502..=504, RetryClass::Idempotent)
         ),
         Err(NoAnswer::TimedOut(_)) => class == RetryClass::Idempotent,
+        Err(NoAnswer::Unsendable(_)) => false,
         // A certificate the client does not trust stays untrusted.
         Err(NoAnswer::Transport(e)) if is_tls_handshake_failure(e) => false,
         // The connection was never established: the request did not reach the service.
@@ -133,6 +138,8 @@ fn failure_of(result: Outcome) -> AttemptFailure {
         },
         Err(NoAnswer::Transport(e)) => AttemptFailure::Transport(Arc::new(e)),
         Err(NoAnswer::TimedOut(after)) => AttemptFailure::TimedOut { after },
+        // `send` returns an unsendable request at once: it never becomes an earlier attempt.
+        Err(NoAnswer::Unsendable(_)) => unreachable!("an unsendable request is not retried"),
     }
 }
 
@@ -219,20 +226,54 @@ impl Attempts<'_> {
     /// Sends a copy of `request` (one per attempt; the original stays with the caller for a
     /// replay after a token renewal), repeating while the failure is retryable for this
     /// operation.
-    pub(crate) async fn send(&self, meta: &OperationMeta, request: &reqwest::Request) -> Sent {
+    ///
+    /// An upload's file is attached to each copy anew (`request` has no body then); a file
+    /// given as a stream is sent by the first attempt only.
+    pub(crate) async fn send(
+        &self,
+        meta: &OperationMeta,
+        request: &reqwest::Request,
+        upload: Option<&Prepared>,
+    ) -> Sent {
         let started = self.clock.now();
         let mut earlier: Vec<AttemptFailure> = Vec::new();
         loop {
             let attempt = earlier.len() as u32 + 1;
             // The deadline is fixed before sending: moving the clock during the attempt counts.
             let mut expiry = Expiry::at(self.clock, self.clock.now() + self.timeout);
-            let copy = request.try_clone().expect("bodies are buffered JSON");
+            let copy = request
+                .try_clone()
+                .expect("bodies are buffered JSON or attached per attempt");
+            let copy = match upload {
+                None => Some(Ok(copy)),
+                Some(upload) => upload.attach(self.http, copy),
+            };
+            let copy = match copy {
+                Some(Ok(copy)) => copy,
+                Some(Err(error)) => {
+                    return Sent {
+                        last: Err(NoAnswer::Unsendable(Box::new(error))),
+                        earlier,
+                        last_expiry: expiry,
+                    };
+                }
+                None => {
+                    return Sent {
+                        last: Err(NoAnswer::Unsendable(Box::new(crate::Error::Config(
+                            "the file was a stream, sent already: it cannot be sent again".into(),
+                        )))),
+                        earlier,
+                        last_expiry: expiry,
+                    };
+                }
+            };
             let last = expiry
                 .bound(self.http.execute(copy))
                 .await
                 .map_err(|()| NoAnswer::TimedOut(self.timeout))
                 .and_then(|sent| sent.map_err(NoAnswer::Transport));
-            if attempt >= self.retry.max_attempts || !is_retryable(meta.retry, &last) {
+            let replayable = upload.is_none_or(Prepared::replayable);
+            if attempt >= self.retry.max_attempts || !replayable || !is_retryable(meta.retry, &last) {
                 return Sent {
                     last,
                     earlier,

@@ -391,6 +391,63 @@ impl<'a> Operation<'a> {
             .collect()
     }
 
+    /// The file part of its `multipart/form-data` body (the one property of `format: binary`)
+    /// and the limits of `x-meeting-upload`, when it uploads a file.
+    pub fn upload(&self) -> Result<Option<Upload<'a>>, String> {
+        let Some(written) = self.raw.get("requestBody") else {
+            return Ok(None);
+        };
+        let Some(schema) = self
+            .spec
+            .resolve(written)?
+            .pointer("/content/multipart~1form-data/schema")
+        else {
+            return Ok(None);
+        };
+        let at = self.at();
+        let schema = self.spec.resolve(schema)?;
+        let binary: Vec<&str> = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter(|(_, p)| p.get("format").and_then(Value::as_str) == Some("binary"))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        let [part] = binary[..] else {
+            return Err(format!(
+                "{at}: a multipart body takes exactly one `format: binary` property (found {binary:?})"
+            ));
+        };
+        let limits = self.extension("x-meeting-upload");
+        let number = |key: &str| limits.and_then(|l| l.get(key)).and_then(Value::as_u64);
+        let pair = |key: &str| -> Result<Option<(u64, u64)>, String> {
+            match limits
+                .and_then(|l| l.get(key))
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+            {
+                None => Ok(None),
+                Some([a, b]) => match (a.as_u64(), b.as_u64()) {
+                    (Some(a), Some(b)) => Ok(Some((a, b))),
+                    _ => Err(format!("{at}: x-meeting-upload.{key} must be two whole numbers")),
+                },
+                Some(_) => Err(format!("{at}: x-meeting-upload.{key} must be two whole numbers")),
+            }
+        };
+        Ok(Some(Upload {
+            part,
+            max_bytes: number("max-bytes"),
+            types: limits
+                .and_then(|l| l.get("types"))
+                .and_then(Value::as_array)
+                .map(|types| types.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default(),
+            max_pixels: pair("max-pixels")?,
+            aspect: pair("aspect")?,
+        }))
+    }
+
     /// Its request body, if it takes one.
     pub fn request_body(&self) -> Result<Option<Body<'a>>, String> {
         let Some(written) = self.raw.get("requestBody") else {
@@ -534,6 +591,20 @@ impl Parameter<'_> {
     pub fn kind(&self) -> &str {
         self.schema.get("type").and_then(Value::as_str).unwrap_or_default()
     }
+}
+
+/// A file upload: the part that carries the file and the limits the spec documents
+/// (`x-meeting-upload`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Upload<'a> {
+    pub part: &'a str,
+    pub max_bytes: Option<u64>,
+    /// Accepted content types (`image/jpeg`...); empty: any.
+    pub types: Vec<&'a str>,
+    /// Largest width and height, in pixels.
+    pub max_pixels: Option<(u64, u64)>,
+    /// Width to height.
+    pub aspect: Option<(u64, u64)>,
 }
 
 /// The request body of an operation.

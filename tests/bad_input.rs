@@ -277,12 +277,21 @@ fn case_for(spec: &Value, location: &str, keyword: &str) -> Vec<Case> {
         }
         // The body as a whole.
         if location == format!("{op_location}/requestBody") && keyword == "required" {
+            // An upload's body is its file part, given as a parameter.
+            let (params, field) = match common::spec_operation(&id).upload().unwrap() {
+                Some(upload) => {
+                    let mut without = params.clone();
+                    without.remove(upload.part);
+                    (without, format!("body part `{}`", upload.part))
+                }
+                None => (params.clone(), "body".into()),
+            };
             out.push(Case {
                 constraint: format!("{keyword} at {location}"),
                 operation: id.clone(),
-                params: params.clone(),
+                params,
                 body: None,
-                field: "body".into(),
+                field,
             });
         }
         // Fields of the body.

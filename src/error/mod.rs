@@ -292,6 +292,12 @@ impl Error {
         })
     }
 }
+
+/// A request reqwest could not build: a query value that does not serialize.
+pub(crate) fn unbuildable(error: reqwest::Error) -> Error {
+    Error::invalid_input("request", chain(&error))
+}
+
 /// An error and its causes, `outer: inner: innermost`.
 pub(crate) fn chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut text = error.to_string();

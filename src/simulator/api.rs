@@ -170,6 +170,16 @@ pub(crate) enum Location {
     Header,
 }
 
+/// A file part of a `multipart/form-data` body.
+#[derive(Clone, Debug)]
+pub(crate) struct FilePart {
+    /// The part's name (`file`).
+    pub(crate) name: String,
+    pub(crate) file_name: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) bytes: bytes::Bytes,
+}
+
 /// A routed call's parts, from which the generated code reads each operation's input.
 pub(crate) struct WireInput<'a> {
     /// Path parameters by name, percent-decoded.
@@ -177,6 +187,8 @@ pub(crate) struct WireInput<'a> {
     pub(crate) query: &'a [(String, String)],
     pub(crate) headers: &'a HeaderMap,
     pub(crate) body: &'a [u8],
+    /// The parts of a `multipart/form-data` body.
+    pub(crate) parts: &'a [FilePart],
 }
 
 impl WireInput<'_> {
@@ -203,6 +215,15 @@ impl WireInput<'_> {
     pub(crate) fn required<T: DeserializeOwned>(&self, location: Location, name: &str) -> Result<T, Failure> {
         self.optional(location, name)?
             .ok_or_else(|| bad_request(format!("parameter {name} is required")))
+    }
+
+    /// The file part `name` of a multipart body.
+    pub(crate) fn file(&self, name: &str) -> Result<FilePart, Failure> {
+        self.parts
+            .iter()
+            .find(|p| p.name == name)
+            .cloned()
+            .ok_or_else(|| bad_request(format!("the multipart body has no part {name}")))
     }
 
     /// The body, parsed the way the service does: `null` for an optional field means absent.
@@ -347,6 +368,7 @@ pub(crate) mod tests {
             query: &query,
             headers: &headers,
             body: b"{\"a\": null}",
+            parts: &[],
         };
         assert_eq!(wire.optional::<i32>(Location::Query, "limit").unwrap(), Some(5));
         assert_eq!(wire.optional::<i32>(Location::Query, "offset").unwrap(), None);

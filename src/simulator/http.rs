@@ -10,6 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
 use axum::response::Response;
 
+use super::api::FilePart;
 use super::log::{LoggedRequest, logged_body};
 use super::{Fault, delivery, service, wire};
 
@@ -111,6 +112,7 @@ pub(super) async fn dispatch(
         }
         None => None,
     };
+    let parts = file_parts(&headers, &body).await;
     let response = response.unwrap_or_else(|| {
         let query: Vec<(String, String)> = uri
             .query()
@@ -118,7 +120,15 @@ pub(super) async fn dispatch(
             .unwrap_or_default();
         let (response, outgoing) = {
             let mut service = shared.service.lock().expect("service lock");
-            let response = service.handle(operation, &method, uri.path(), &query, &headers, &body);
+            let arrived = service::Arrived {
+                method: &method,
+                path: uri.path(),
+                query: &query,
+                headers: &headers,
+                body: &body,
+                parts: &parts,
+            };
+            let response = service.handle(operation, &arrived);
             (response, service.take_outgoing())
         };
         shared.outbound.send(outgoing);
@@ -144,4 +154,30 @@ pub(super) async fn dispatch(
         *response.body_mut() = Body::from_stream(futures::stream::iter(chunks));
     }
     response
+}
+
+/// The parts of a `multipart/form-data` body (none for another body, or one that does not
+/// parse: the operation's input then names the part it lacks).
+async fn file_parts(headers: &HeaderMap, body: &Bytes) -> Vec<FilePart> {
+    let boundary = headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok());
+    let Some(boundary) = boundary else { return Vec::new() };
+    let chunks = futures::stream::once(std::future::ready(Ok::<_, std::convert::Infallible>(body.clone())));
+    let mut multipart = multer::Multipart::new(chunks, boundary);
+    let mut parts = Vec::new();
+    while let Ok(Some(field)) = multipart.next_field().await {
+        let name = field.name().unwrap_or_default().to_owned();
+        let file_name = field.file_name().map(str::to_owned);
+        let content_type = field.content_type().map(ToString::to_string);
+        let Ok(bytes) = field.bytes().await else { break };
+        parts.push(FilePart {
+            name,
+            file_name,
+            content_type,
+            bytes,
+        });
+    }
+    parts
 }

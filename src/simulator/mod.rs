@@ -117,6 +117,18 @@ pub enum Fault {
     },
 }
 
+/// A file uploaded to the simulator, as it arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadedFile {
+    /// The file name of its part.
+    pub file_name: Option<String>,
+    /// The content type of its part.
+    pub content_type: Option<String>,
+    /// Its content.
+    pub bytes: Vec<u8>,
+}
+
 /// The ID of the simulator's default enterprise.
 pub const DEFAULT_CORP: &str = "40454";
 
@@ -496,6 +508,11 @@ impl Simulator {
     /// the default administrator), once someone scanned it.
     pub fn ideahub_shows(&self, uuid: &str) -> Option<String> {
         self.shared.service.lock().expect("service lock").ideahub_shows(uuid)
+    }
+
+    /// The picture `upload_file` stored under `file_id` (in any enterprise).
+    pub fn uploaded_file(&self, file_id: &str) -> Option<UploadedFile> {
+        self.shared.service.lock().expect("service lock").uploaded(file_id)
     }
 
     /// The content of every recording file (what its download URL serves).

@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::Response;
 
 use super::SimulatorBuilder;
-use super::api::{self, Caller, Context, Effects, Ids, Tag, WireInput};
+use super::api::{self, Caller, Context, Effects, FilePart, Ids, Tag, WireInput};
 use super::auth::Auth;
 use super::clock::Clock;
 use super::delivery::Delivery;
@@ -22,6 +22,18 @@ use super::webinars::Webinars;
 use super::wire::{Failure, bad_parameter, bad_request, error_format, error_with_id, fail, header, json_response};
 use crate::ErrorCode;
 use crate::operations::{ErrorFormat, OperationMeta, Scheme, scheme};
+
+/// A request as it arrived, for the service to answer.
+#[derive(Clone, Copy)]
+pub(crate) struct Arrived<'a> {
+    pub(crate) method: &'a Method,
+    pub(crate) path: &'a str,
+    pub(crate) query: &'a [(String, String)],
+    pub(crate) headers: &'a HeaderMap,
+    pub(crate) body: &'a [u8],
+    /// The parts of a `multipart/form-data` body.
+    pub(crate) parts: &'a [FilePart],
+}
 
 /// The operation a method and path belong to.
 pub(crate) fn route(method: &Method, path: &str) -> Option<&'static OperationMeta> {
@@ -212,6 +224,18 @@ impl Service {
             .unwrap_or_default()
     }
 
+    /// A picture uploaded in any enterprise (`upload_file`), by its file ID.
+    pub(crate) fn uploaded(&self, file_id: &str) -> Option<super::UploadedFile> {
+        self.enterprises
+            .values()
+            .find_map(|enterprise| enterprise.webinars.file(file_id))
+            .map(|part| super::UploadedFile {
+                file_name: part.file_name.clone(),
+                content_type: part.content_type.clone(),
+                bytes: part.bytes.to_vec(),
+            })
+    }
+
     /// The user whose files the IdeaHub that showed QR code `uuid` shows.
     pub(crate) fn ideahub_shows(&self, uuid: &str) -> Option<String> {
         self.enterprises
@@ -249,26 +273,18 @@ impl Service {
         self.auth.live_tokens(user_id, self.clock.instant())
     }
 
-    pub(crate) fn handle(
-        &mut self,
-        op: Option<&'static OperationMeta>,
-        method: &Method,
-        path: &str,
-        query: &[(String, String)],
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> Response {
+    pub(crate) fn handle(&mut self, op: Option<&'static OperationMeta>, request: &Arrived<'_>) -> Response {
         self.tick();
-        let request_id = header(headers, "x-request-id")
+        let request_id = header(request.headers, "x-request-id")
             .filter(|id| HeaderValue::from_str(id).is_ok())
             .unwrap_or_else(super::wire::request_id);
         let outcome = match op {
             None => Err(fail(
                 404,
                 ErrorCode::Other("APIGW.0101".into()),
-                format!("The API does not exist: {method} {path}"),
+                format!("The API does not exist: {} {}", request.method, request.path),
             )),
-            Some(op) => self.serve(op, path, query, headers, body),
+            Some(op) => self.serve(op, request),
         };
         match outcome {
             Ok(body) => json_response(200, body, &request_id),
@@ -277,14 +293,15 @@ impl Service {
     }
 
     /// Checks the call's credential and parameters, and has the area of its tag answer it.
-    fn serve(
-        &mut self,
-        op: &'static OperationMeta,
-        path: &str,
-        query: &[(String, String)],
-        headers: &HeaderMap,
-        body: &[u8],
-    ) -> api::Outcome {
+    fn serve(&mut self, op: &'static OperationMeta, request: &Arrived<'_>) -> api::Outcome {
+        let Arrived {
+            path,
+            query,
+            headers,
+            body,
+            parts,
+            ..
+        } = *request;
         let caller = self.authorized(op, query, headers)?;
         // Headers a credential comes with (`X-Login-Type: 1` with a host password).
         for (name, value) in op.security.iter().flat_map(|s| scheme(*s).fixed_headers) {
@@ -301,6 +318,7 @@ impl Service {
             query,
             headers,
             body,
+            parts,
         };
         let corp = caller.corp.clone();
         let mut cx = Context::new(

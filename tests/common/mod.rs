@@ -53,7 +53,27 @@ impl Captured {
             };
             out.push_str(&format!("{name}: {value}\n"));
         }
-        if !self.body.is_empty() {
+        let boundary = self
+            .header("content-type")
+            .and_then(|t| t.split_once("boundary="))
+            .map(|(_, b)| b.to_owned());
+        if let Some(boundary) = boundary {
+            // A multipart body: its parts' headers, the file's bytes counted (the boundary is
+            // random: shown as BOUNDARY, here and in the header above).
+            out = out.replace(&boundary, "BOUNDARY");
+            let delimiter = format!("--{boundary}").into_bytes();
+            let body = &self.body[..];
+            let starts: Vec<usize> = (0..body.len().saturating_sub(delimiter.len()) + 1)
+                .filter(|&i| body[i..].starts_with(&delimiter))
+                .collect();
+            for pair in starts.windows(2) {
+                let part = &body[pair[0] + delimiter.len()..pair[1]];
+                let split = part.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(part.len());
+                let head = String::from_utf8_lossy(&part[..split]).replace("\r\n", "\n");
+                let content = part.get(split + 4..part.len().saturating_sub(2)).unwrap_or_default();
+                out.push_str(&format!("--BOUNDARY{head}\n<{} bytes>\n", content.len()));
+            }
+        } else if !self.body.is_empty() {
             let mut json = self.json().expect("request bodies are JSON");
             // Secret fields (format password in the spec) are masked like secret headers.
             if let Some(op) = huaweicloud_meeting::operations::route(&self.method, &self.path) {
@@ -171,17 +191,31 @@ pub fn operation_spec(id: &str) -> &'static serde_json::Value {
     spec_operation(id).raw
 }
 
-/// The example value of every parameter of `id` that has one, keyed by the API's name.
+/// The picture the upload operations' example requests send (16x9 pixels, PNG).
+pub const EXAMPLE_PICTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/picture.png");
+
+/// The example value of every parameter of `id` that has one, keyed by the API's name; for
+/// an upload, its file part names the example picture.
 pub fn example_params(id: &str) -> serde_json::Map<String, serde_json::Value> {
-    let parameters = spec_operation(id).parameters().unwrap();
-    parameters
+    let operation = spec_operation(id);
+    let mut params: serde_json::Map<String, serde_json::Value> = operation
+        .parameters()
+        .unwrap()
         .into_iter()
         .filter_map(|p| Some((p.name.to_owned(), p.example?.clone())))
-        .collect()
+        .collect();
+    if let Some(upload) = operation.upload().unwrap() {
+        params.insert(upload.part.to_owned(), EXAMPLE_PICTURE.into());
+    }
+    params
 }
 
 /// The example request body of `id`, if it takes one.
 pub fn example_body(id: &str) -> Option<serde_json::Value> {
+    // An upload's body is the file of its parameters.
+    if spec_operation(id).upload().unwrap().is_some() {
+        return None;
+    }
     let body = spec_operation(id).request_body().unwrap()?;
     Some(
         body.example

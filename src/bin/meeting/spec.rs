@@ -87,8 +87,25 @@ pub fn operations_as_commands() -> Vec<Operation> {
                         .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
                         .collect(),
                 })
-                .collect();
-            let body = entry.request_body().ok()?;
+                .collect::<Vec<_>>();
+            // An upload takes its file as a path (`--file PATH`), not as a JSON body.
+            let upload = entry.upload().ok()?;
+            let mut parameters = parameters;
+            if let Some(upload) = &upload {
+                parameters.push(Parameter {
+                    name: upload.part.to_owned(),
+                    flag: kebab(upload.part),
+                    description: format!(
+                        "Path of the file to upload (the `{}` part of the multipart body); its type is read from its first bytes.",
+                        upload.part
+                    ),
+                    required: true,
+                    deprecated: false,
+                    kind: "string".into(),
+                    allowed: Vec::new(),
+                });
+            }
+            let body = if upload.is_some() { None } else { entry.request_body().ok()? };
             Some(Operation {
                 meta,
                 command: kebab(meta.id),
