@@ -11,8 +11,7 @@ use chrono::{DateTime, Utc};
 
 use super::api::{Answer, Context, FilePart, Handle, input};
 use super::events::{Event, Listener};
-use super::wire::{Failure, bad_request, fail, page, page_of, parse_time};
-use crate::ErrorCode;
+use super::wire::{Failure, bad_request, page, page_of, parse_time};
 use crate::types::{
     CategorySuggestions, CreateWebinarResponse, ImageModerationResult, ListHistoryWebinarsResponse,
     ListOngoingWebinarsResponse, ListUpComingWebinarsResponse, OpenAttendeeEntity, OpenNotifySetting,
@@ -77,12 +76,9 @@ pub(super) struct Webinars {
     files: HashMap<String, FilePart>,
 }
 
+/// Huawei documents no code for an unknown webinar: the generic bad request.
 fn not_found(conference_id: &str) -> Failure {
-    fail(
-        400,
-        ErrorCode::MeetingNotFound,
-        format!("no webinar has conferenceId {conference_id}"),
-    )
+    bad_request(format!("no webinar has conferenceId {conference_id}"))
 }
 
 impl Listener for Webinars {
