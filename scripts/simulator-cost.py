@@ -67,6 +67,7 @@ AREAS = {
     "recordings": ["recordings"],
     "rooms": ["vmr"],
     "directory": ["enterprise"],
+    "webinars": ["webinars"],
 }
 
 
