@@ -154,6 +154,36 @@ fn standalone_binary_takes_secrets_from_the_environment() {
     assert!(!missing.status.success(), "no app key anywhere is refused");
 }
 
+/// An access token for App ID `app` (id, key), in enterprise `corp` (SP mode), obtained by hand.
+async fn app_token(http: &reqwest::Client, url: &str, (app, key): (&str, &str), corp: Option<&str>) -> String {
+    let expire = common::unix_now() + 600;
+    let nonce = common::nonce(9);
+    let signature = app_id_signature(app, key, corp, None, expire, &nonce);
+    let mut body = json!({"appId": app, "clientType": 72, "expireTime": expire, "nonce": nonce});
+    if let Some(corp) = corp {
+        body["corpId"] = json!(corp);
+    }
+    let auth: Value = http
+        .post(format!("{url}/v2/usg/acs/auth/appauth"))
+        .header("authorization", app_id_authorization(app, &signature))
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    auth["accessToken"].as_str().unwrap().to_owned()
+}
+
+/// The enterprise's cloud meeting rooms, read by hand with `token`.
+async fn corp_rooms(http: &reqwest::Client, url: &str, token: &str) -> Value {
+    let rooms = http
+        .get(format!("{url}/v1/usg/dcs/corp/vmr"))
+        .header("X-Access-Token", token);
+    rooms.send().await.unwrap().json().await.unwrap()
+}
+
 /// Starts the standalone binary; its child process and the URL its first line announces.
 fn listening(mut command: Command) -> (std::process::Child, String) {
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
@@ -197,27 +227,8 @@ async fn standalone_binary_serves_https() {
         .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
         .build()
         .unwrap();
-    let expire = common::unix_now() + 600;
-    let signature = app_id_signature("cli-app", "cli-key", None, None, expire, &common::nonce(9));
-    let auth: Value = http
-        .post(format!("{url}/v2/usg/acs/auth/appauth"))
-        .header("authorization", app_id_authorization("cli-app", &signature))
-        .json(&json!({"appId": "cli-app", "clientType": 72, "expireTime": expire, "nonce": common::nonce(9)}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let rooms: Value = http
-        .get(format!("{url}/v1/usg/dcs/corp/vmr"))
-        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = app_token(&http, &url, ("cli-app", "cli-key"), None).await;
+    let rooms = corp_rooms(&http, &url, &token).await;
     assert_eq!(rooms["count"], 3);
     // Without the CA the certificate is not trusted.
     assert!(reqwest::get(format!("{url}/v1/usg/dcs/corp/vmr")).await.is_err());
@@ -227,7 +238,7 @@ async fn standalone_binary_serves_https() {
         .post(format!(
             "{url}/v1/usg/dcs/corp/vmr/assign-to-member/%64ave?accountType=1"
         ))
-        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
+        .header("X-Access-Token", &token)
         .json(&json!([room]))
         .send()
         .await
@@ -295,28 +306,8 @@ async fn standalone_binary_serves_enterprises_and_an_sp() {
     let sp: Value = sp.json().await.unwrap();
     assert_eq!(sp["user"]["userType"], 1, "the SP administrator: {sp}");
 
-    let expire = common::unix_now() + 600;
-    let nonce = common::nonce(7);
-    let signature = app_id_signature("sp-app", "sp-key", Some("corp-b"), None, expire, &nonce);
-    let auth: Value = http
-        .post(format!("{url}/v2/usg/acs/auth/appauth"))
-        .header("authorization", app_id_authorization("sp-app", &signature))
-        .json(&json!({"appId": "sp-app", "corpId": "corp-b", "clientType": 72, "expireTime": expire, "nonce": nonce}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let rooms: Value = http
-        .get(format!("{url}/v1/usg/dcs/corp/vmr"))
-        .header("X-Access-Token", auth["accessToken"].as_str().unwrap())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let token = app_token(&http, &url, ("sp-app", "sp-key"), Some("corp-b")).await;
+    let rooms = corp_rooms(&http, &url, &token).await;
     assert_eq!(rooms["count"], 3, "corp-b's rooms: {rooms}");
     child.kill().unwrap();
     child.wait().unwrap();
