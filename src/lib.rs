@@ -100,7 +100,8 @@
 //!    `spec_model` (the spec read one way, shared with build.rs), `error`;
 //! 2. mechanisms: `clock` (the time everything reads and waits on), `checks` (typed values
 //!    against the spec's constraints), `auth` (credentials, App ID signature), `token` (single-flight token cache), `retry` (attempts, backoff and
-//!    attempt timeouts), `validate` (requests against the spec), `dispatch`
+//!    attempt timeouts), `upload` (files sent as `multipart/form-data`, attached anew per
+//!    attempt), `validate` (requests against the spec), `dispatch`
 //!    (JSON values for `Client::call`), `tls`;
 //! 3. `state`: what every client handle carries;
 //! 4. `pipeline`: one call, phase by phase (build and validate, origin, scope, authorize, send
@@ -110,6 +111,8 @@
 //!    each `send()` calls the pipeline);
 //! 6. `client`: authentication, the `Conference` handle (its meeting-control methods are
 //!    generated), sign-out and the token fetches (the `Caller` of the generated client); `download`: files the service hands out URLs for;
+//!    `edit`: the read-modify-write edits (`Client::edit_meeting`...), reading the spec's
+//!    pairing;
 //!    `config`: the builder; `simulator` (feature `simulator`).
 //!
 //! [progenitor]: https://github.com/oxidecomputer/progenitor
