@@ -46,8 +46,9 @@ pub(crate) type Outcome = Result<Option<Vec<u8>>, Failure>;
 /// Who makes a call, once its credential is checked.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Caller {
-    /// The enterprise the call acts in.
-    pub(crate) corp: String,
+    /// The enterprise the call acts in; none for the SP administrator, who manages
+    /// enterprises rather than acting in one.
+    pub(crate) corp: Option<String>,
     /// The user; the enterprise's default administrator (and a meeting's host, for meeting
     /// control) is "".
     pub(crate) user: String,
@@ -56,7 +57,7 @@ pub(crate) struct Caller {
 impl Caller {
     pub(crate) fn admin(corp: &str) -> Self {
         Caller {
-            corp: corp.to_owned(),
+            corp: Some(corp.to_owned()),
             user: String::new(),
         }
     }

@@ -22,8 +22,6 @@ use crate::{ErrorCode, Secret};
 const MAX_TOKENS_PER_USER: usize = 64;
 /// The enterprise's default administrator (and a meeting's host, for meeting control).
 pub(super) const ADMIN: &str = "";
-/// The "enterprise" of the SP administrator's tokens: none of the enterprises.
-pub(super) const SP: &str = "";
 
 struct AccessToken {
     caller: Caller,
@@ -151,7 +149,8 @@ impl Auth {
     /// third-party user ID.
     fn revoke(&mut self, corp: &str, account: &str, third_account: Option<&str>) {
         let theirs = |caller: &Caller| {
-            caller.corp == corp && (caller.user == account || Some(caller.user.as_str()) == third_account)
+            caller.corp.as_deref() == Some(corp)
+                && (caller.user == account || Some(caller.user.as_str()) == third_account)
         };
         self.tokens.retain(|_, t| !theirs(&t.caller));
         self.tokens_by_user.retain(|caller, _| !theirs(caller));
@@ -253,7 +252,7 @@ impl Auth {
     /// Live access tokens of a user of the default enterprise (`None`: its administrator).
     pub(super) fn live_tokens(&self, user_id: Option<&str>, now: Instant) -> usize {
         let caller = Caller {
-            corp: self.default_corp.clone(),
+            corp: Some(self.default_corp.clone()),
             user: user_id.unwrap_or(ADMIN).to_owned(),
         };
         self.tokens_by_user.get(&caller).map_or(0, |queue| {
@@ -380,7 +379,7 @@ mod tests {
         assert!(auth.check_enabled(&corp, "dora", false).is_ok());
         let now = Instant::now();
         let dora = Caller {
-            corp: corp.clone(),
+            corp: Some(corp.clone()),
             user: "dora".into(),
         };
         let token = "stb-dora".to_owned();

@@ -138,11 +138,13 @@ impl Service {
         }
     }
 
-    /// What a call (or time passing) left to do in enterprise `corp`.
-    fn apply(&mut self, corp: &str, effects: Effects) {
+    /// What a call (or time passing) left to do in enterprise `corp` (none: the SP's).
+    fn apply(&mut self, corp: Option<&str>, effects: Effects) {
         self.issued.extend(effects.issued);
         self.outgoing.extend(effects.deliveries);
-        self.publish(corp, effects.events);
+        if let Some(corp) = corp {
+            self.publish(corp, effects.events);
+        }
     }
 
     /// The POSTs to make outside the simulator, queued since the last call.
@@ -173,7 +175,7 @@ impl Service {
                 enterprise.webinars.tick(&mut cx);
             }
             let effects = cx.finish();
-            self.apply(&corp, effects);
+            self.apply(Some(&corp), effects);
         }
     }
 
@@ -337,7 +339,8 @@ impl Service {
             Tag::Auth => api::serve_auth(&mut self.auth, &mut cx, op.id, &wire),
             tag => {
                 // The SP administrator's token is for the SP administration operations.
-                let enterprise = self.enterprises.get_mut(&corp).ok_or_else(|| {
+                let enterprise = corp.as_deref().and_then(|corp| self.enterprises.get_mut(corp));
+                let enterprise = enterprise.ok_or_else(|| {
                     fail(
                         403,
                         ErrorCode::InsufficientPermission,
@@ -357,7 +360,7 @@ impl Service {
         };
         let corp = cx.caller.corp.clone();
         let effects = cx.finish();
-        self.apply(&corp, effects);
+        self.apply(corp.as_deref(), effects);
         outcome
     }
 

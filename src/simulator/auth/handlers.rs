@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::{ADMIN, Auth, ConferenceToken, SP, invalid_token};
+use super::{ADMIN, Auth, ConferenceToken, invalid_token};
 use crate::simulator::api::{Answer, Caller, Context, Handle, input};
 use crate::simulator::wire::{Failure, fail, int32, not_in_progress};
 use crate::types::{RestLoginResponse, TokenDto, TokenInfo, UserInfo};
@@ -133,15 +133,18 @@ impl Handle<input::CreateAppIdToken> for Auth {
             return Err(wrong_credentials("The nonce was already used"));
         }
         let user = auth.user_id.clone().unwrap_or_default();
+        // The SP administrator acts in no enterprise.
         let corp = match (corp, &self.sp) {
-            (Some(corp), _) => corp.to_owned(),
-            (None, Some(_)) if user.is_empty() => SP.to_owned(),
-            (None, _) => self.default_corp.clone(),
+            (Some(corp), _) => Some(corp.to_owned()),
+            (None, Some(_)) if user.is_empty() => None,
+            (None, _) => Some(self.default_corp.clone()),
         };
-        if corp != SP && !self.corps.contains(&corp) {
-            return Err(wrong_credentials(&format!("enterprise {corp} does not exist")));
+        if let Some(corp) = &corp {
+            if !self.corps.contains(corp) {
+                return Err(wrong_credentials(&format!("enterprise {corp} does not exist")));
+            }
+            self.check_enabled(corp, &user, true)?;
         }
-        self.check_enabled(&corp, &user, true)?;
         let admin = user.is_empty();
         let user_info = UserInfo {
             uclogin_account: Some(if admin { "admin".to_owned() } else { user.clone() }),
@@ -149,7 +152,7 @@ impl Handle<input::CreateAppIdToken> for Auth {
             app_id: Some(auth.app_id),
             third_account: Some(user.clone()),
             company_id: auth.corp_id.clone(),
-            user_type: Some(if corp == SP { 1 } else { 2 }),
+            user_type: Some(if corp.is_none() { 1 } else { 2 }),
             admin_type: Some(if admin { 0 } else { 2 }),
             status: Some(0),
             ..UserInfo::default()
@@ -179,9 +182,9 @@ impl Handle<input::CreateToken> for Auth {
         // The SP administrator, an account of the set-up, or a user of a directory with a
         // password.
         let (corp, user_type, admin_type) = if self.sp.as_ref().is_some_and(|(a, p)| a == account && is(Some(p))) {
-            (SP.to_owned(), 1, 0)
+            (None, 1, 0)
         } else if is(self.accounts.get(account)) {
-            (self.default_corp.clone(), 2, 1)
+            (Some(self.default_corp.clone()), 2, 1)
         } else {
             let corp = self
                 .users
@@ -189,9 +192,11 @@ impl Handle<input::CreateToken> for Auth {
                 .find(|(_, users)| users.iter().any(|u| u.account == account && is(u.password.as_ref())))
                 .map(|(corp, _)| corp.clone())
                 .ok_or_else(wrong)?;
-            (corp, 2, 1)
+            (Some(corp), 2, 1)
         };
-        self.check_enabled(&corp, account, false)?;
+        if let Some(corp) = &corp {
+            self.check_enabled(corp, account, false)?;
+        }
         let user_info = UserInfo {
             uclogin_account: Some(account.to_owned()),
             user_type: Some(user_type),

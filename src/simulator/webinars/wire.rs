@@ -103,7 +103,7 @@ fn scheduler(webinar: &Webinar) -> String {
 pub(super) fn described(webinar: &Webinar, _vmr_id: String, cx: &Context<'_>) -> ShowWebinarResponse {
     ShowWebinarResponse {
         conference_id: Some(webinar.conference_id.clone()),
-        corp_id: Some(cx.caller.corp.clone()),
+        corp_id: cx.caller.corp.clone(),
         subject: Some(webinar.subject.clone()),
         description: webinar.description.clone(),
         start_time: Some(webinar.start.format(MINUTE).to_string()),
