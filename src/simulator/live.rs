@@ -47,6 +47,10 @@ pub(super) struct Controls {
     pub(super) host_view: Option<String>,
     /// Settings changed in progress (update_started_conf_config), by their JSON name.
     pub(super) settings: BTreeMap<String, serde_json::Value>,
+    /// The audience may no longer join (allow_audience_join 0).
+    pub(super) audience_closed: bool,
+    /// The participant invited to share their screen (invite_share).
+    pub(super) share_invited: Option<String>,
 }
 
 impl Controls {
@@ -57,6 +61,9 @@ impl Controls {
         }
         if self.roll_called.as_deref() == Some(participant_id) {
             self.roll_called = None;
+        }
+        if self.share_invited.as_deref() == Some(participant_id) {
+            self.share_invited = None;
         }
         self.views.remove(participant_id);
         self.view_locked.retain(|p| p != participant_id);
@@ -101,6 +108,10 @@ pub struct LiveMeeting {
     pub host_view: Option<String>,
     /// Settings changed in progress (update_started_conf_config), by their JSON name.
     pub settings: BTreeMap<String, serde_json::Value>,
+    /// The audience may join (allow_audience_join).
+    pub audience_allowed: bool,
+    /// The participant invited to share their screen (invite_share).
+    pub share_invited: Option<String>,
 }
 
 /// A participant of a [`LiveMeeting`].
@@ -121,4 +132,8 @@ pub struct LiveParticipant {
     pub hand_raised: bool,
     /// In the waiting room.
     pub in_waiting_room: bool,
+    /// May record the meeting on its own client (allow_client_record).
+    pub may_record_locally: bool,
+    /// What the host last asked of its camera: on (`Some(true)`) or off (invite_operate_video).
+    pub camera_asked_on: Option<bool>,
 }

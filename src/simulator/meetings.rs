@@ -46,6 +46,10 @@ pub(super) struct Participant {
     pub(super) in_waiting_room: bool,
     /// How the definition invited it (its addresses, department...), when it did.
     invited: Option<RestAttendeeDto>,
+    /// May record the meeting on its own client (allow_client_record).
+    pub(super) may_record: bool,
+    /// What the host last asked of its camera: on (`true`) or off (invite_operate_video).
+    pub(super) camera_asked_on: Option<bool>,
 }
 
 impl Participant {
@@ -60,6 +64,8 @@ impl Participant {
             hand_raised: false,
             in_waiting_room: false,
             invited: None,
+            may_record: false,
+            camera_asked_on: None,
         }
     }
 
@@ -243,6 +249,8 @@ impl Meetings {
                     muted: p.muted,
                     hand_raised: p.hand_raised,
                     in_waiting_room: p.in_waiting_room,
+                    may_record_locally: p.may_record,
+                    camera_asked_on: p.camera_asked_on,
                 })
                 .collect(),
             locked: c.locked,
@@ -258,6 +266,8 @@ impl Meetings {
             views: c.views.clone(),
             host_view: c.host_view.clone(),
             settings: c.settings.clone(),
+            audience_allowed: !c.audience_closed,
+            share_invited: c.share_invited.clone(),
         })
     }
 

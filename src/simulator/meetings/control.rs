@@ -3,6 +3,7 @@
 //! belong to the auth area.
 
 mod participants;
+mod permissions;
 mod settings;
 
 use super::{Meeting, Meetings, Participant};

@@ -1,0 +1,70 @@
+//! Meeting control of what participants may do: the audience's admission, recording on one's
+//! own client, hands of several participants at once, camera and screen-share invitations.
+
+use super::{HOST, Meetings, participant, unknown_participant};
+use crate::simulator::api::{Answer, Context, Handle, input};
+
+impl Handle<input::AllowAudienceJoin> for Meetings {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::AllowAudienceJoin) -> Answer<()> {
+        let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        let allowed = input.body.allow_audience == 1;
+        meeting.live.as_mut().expect("in progress").controls.audience_closed = !allowed;
+        let code = if allowed { "ALLOW_AUDIENCE" } else { "FORBID_AUDIENCE" };
+        meeting.log_control(cx.now, HOST, code, "");
+        Ok(())
+    }
+}
+
+impl Handle<input::AllowClientRecord> for Meetings {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::AllowClientRecord) -> Answer<()> {
+        let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        participant(meeting, &input.participant_id)?.may_record = input.body.allow_client_record == 1;
+        Ok(())
+    }
+}
+
+/// Every participant named must be in the meeting: an unknown one refuses the whole call.
+impl Handle<input::BatchHand> for Meetings {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::BatchHand) -> Answer<()> {
+        let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        let request = input.body;
+        if let Some(unknown) = request.pids.iter().find(|id| {
+            !meeting
+                .participants
+                .iter()
+                .any(|p| p.participant_id.as_ref() == Some(*id))
+        }) {
+            return Err(unknown_participant(unknown));
+        }
+        for id in &request.pids {
+            participant(meeting, id)?.hand_raised = request.hands_state == 1;
+        }
+        Ok(())
+    }
+}
+
+/// `status` 0 asks to turn the camera on, 1 to turn it off.
+impl Handle<input::InviteOperateVideo> for Meetings {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::InviteOperateVideo) -> Answer<()> {
+        let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        participant(meeting, &input.participant_id)?.camera_asked_on = Some(input.body.status == 0);
+        Ok(())
+    }
+}
+
+/// One participant is invited to share at a time; cancelling names the one invited.
+impl Handle<input::InviteShare> for Meetings {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::InviteShare) -> Answer<()> {
+        let id = input.participant_id;
+        let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        participant(meeting, &id)?;
+        let controls = &mut meeting.live.as_mut().expect("in progress").controls;
+        if input.body.share == 1 {
+            controls.share_invited = Some(id.clone());
+            meeting.log_control(cx.now, HOST, "INVITE_SHARE", &id);
+        } else if controls.share_invited.as_deref() == Some(id.as_str()) {
+            controls.share_invited = None;
+        }
+        Ok(())
+    }
+}
