@@ -8,6 +8,7 @@ pub(super) mod history;
 mod online;
 mod seed;
 mod series;
+mod view;
 mod wire;
 
 use std::collections::BTreeMap;
@@ -227,48 +228,6 @@ impl Meetings {
             return Err(not_in_progress());
         }
         Ok((meeting, &mut self.next_participant))
-    }
-
-    /// The public view of the meeting in progress `conference_id`.
-    pub(super) fn live_view(&self, conference_id: &str) -> Option<super::live::LiveMeeting> {
-        let meeting = self.meetings.get(conference_id)?;
-        let live = meeting.live.as_ref()?;
-        let c = &live.controls;
-        Some(super::live::LiveMeeting {
-            conference_id: meeting.conference_id.clone(),
-            conf_uuid: live.conf_uuid.clone(),
-            ends_at: live.ends,
-            participants: meeting
-                .participants
-                .iter()
-                .map(|p| super::live::LiveParticipant {
-                    participant_id: p.participant_id.clone(),
-                    name: p.name.clone(),
-                    number: p.number.clone(),
-                    role: p.role,
-                    muted: p.muted,
-                    hand_raised: p.hand_raised,
-                    in_waiting_room: p.in_waiting_room,
-                    may_record_locally: p.may_record,
-                    camera_asked_on: p.camera_asked_on,
-                })
-                .collect(),
-            locked: c.locked,
-            all_muted: c.all_muted,
-            guests_may_unmute: c.guests_may_unmute,
-            recording: c.recording,
-            live_streaming: c.live_streaming,
-            broadcast: c.broadcast.clone(),
-            roll_called: c.roll_called.clone(),
-            view_locked: c.view_locked.clone(),
-            layout: c.layout.clone(),
-            auto_prolong_minutes: c.auto_prolong,
-            views: c.views.clone(),
-            host_view: c.host_view.clone(),
-            settings: c.settings.clone(),
-            audience_allowed: !c.audience_closed,
-            share_invited: c.share_invited.clone(),
-        })
     }
 
     /// Meetings in progress, in the order they were scheduled.
