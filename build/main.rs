@@ -65,7 +65,7 @@ mod setters;
 #[cfg(not(test))]
 mod settings;
 mod simulator;
-#[path = "../src/spec_model.rs"]
+#[path = "../src/spec_model/mod.rs"]
 mod spec_model;
 mod syntax;
 mod table;
