@@ -68,6 +68,10 @@ AREAS = {
     "rooms": ["vmr"],
     "directory": ["enterprise"],
     "webinars": ["webinars"],
+    # Areas of earlier versions (before meeting control and history joined meetings), so the
+    # script measures those too.
+    "control": [],
+    "history": [],
 }
 
 
@@ -88,6 +92,8 @@ def main():
     print(f"  areas: {in_areas}; per operation: {in_areas / ops:.1f}")
     for area, served in AREAS.items():
         lines = sum(n for path, n in counts.items() if area_of(path) == area)
+        if not any(area_of(path) == area for path in counts):
+            continue
         n_ops = sum(by_tag.get(tag, 0) for tag in served)
         per = f"{lines / n_ops:.1f}" if n_ops else "-"
         print(f"    {area} ({', '.join(served)}: {n_ops} operations): {lines} lines, {per} per operation")
