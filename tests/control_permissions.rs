@@ -1,14 +1,16 @@
 //! Meeting control of what participants may do (issue 25, first operations): the audience's
 //! admission, recording on one's own client, hands of several participants at once, camera and
-//! screen-share invitations, each checked in the simulator's live state after each step.
+//! screen-share invitations, the media server's recording and live stream, each checked in the
+//! simulator's live state after each step.
 
 mod common;
 
 use chrono::Utc;
-use huaweicloud_meeting::simulator::{LiveMeeting, LiveParticipant, Simulator};
+use huaweicloud_meeting::simulator::{LiveMeeting, LiveParticipant, MmrRecording, Simulator};
 use huaweicloud_meeting::types::{
     Attendee, AttendeeType, InviteShareDto, RestAllowAudienceReqBody, RestAllowClientRecordReqBody,
-    RestBatchHandsUpReqBody, RestInviteReqBody, RestScheduleConfDto, RestVideoBody, StartRequest,
+    RestBatchHandsUpReqBody, RestInviteReqBody, RestScheduleConfDto, RestSetMmrLiveReqBody, RestSetMmrRecordReqBody,
+    RestVideoBody, StartRequest,
 };
 
 fn attendee(name: &str, phone: &str) -> Attendee {
@@ -117,4 +119,42 @@ async fn a_host_sets_what_participants_may_do() {
     assert_eq!(live().share_invited.as_deref(), Some(ben.as_str()));
     share(&ben, 0).send().await.unwrap();
     assert_eq!(live().share_invited, None);
+
+    // The media server's recording: nothing to pause before it runs; start, pause, start
+    // again, stop. Its live stream: on, off.
+    let mmr = |state: i32| {
+        host.set_mmr_record()
+            .body(RestSetMmrRecordReqBody::builder().record_type(state))
+    };
+    let e = mmr(0).send().await.unwrap_err();
+    assert!(e.message().unwrap_or_default().contains("not running"), "{e}");
+    for (state, expected) in [
+        (1, MmrRecording::Running),
+        (0, MmrRecording::Paused),
+        (1, MmrRecording::Running),
+        (2, MmrRecording::Stopped),
+    ] {
+        mmr(state).send().await.unwrap();
+        assert_eq!(live().mmr_recording, expected, "after recordType {state}");
+    }
+    let stream = |state: i32| {
+        host.set_mmr_live()
+            .body(RestSetMmrLiveReqBody::builder().live_state(state))
+    };
+    stream(1).send().await.unwrap();
+    assert!(live().mmr_live);
+    stream(0).send().await.unwrap();
+    assert!(!live().mmr_live);
+
+    // Recorded at some point: the meeting has its recording once it ends.
+    host.stop_meeting().send().await.unwrap();
+    let now = Utc::now().timestamp_millis();
+    let recordings = client
+        .search_recordings()
+        .start_date(now - 3_600_000)
+        .end_date(now + 3_600_000)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(recordings.count, Some(1));
 }

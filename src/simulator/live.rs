@@ -19,6 +19,19 @@ pub enum Role {
     Normal,
 }
 
+/// The state of a meeting's recording on the media server (set_mmr_record).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MmrRecording {
+    /// Not recording.
+    #[default]
+    Stopped,
+    /// Recording.
+    Running,
+    /// Paused: it starts again where it was.
+    Paused,
+}
+
 /// The meeting-wide state meeting control changes.
 #[derive(Debug, Default)]
 pub(super) struct Controls {
@@ -51,6 +64,8 @@ pub(super) struct Controls {
     pub(super) audience_closed: bool,
     /// The participant invited to share their screen (invite_share).
     pub(super) share_invited: Option<String>,
+    pub(super) mmr_recording: MmrRecording,
+    pub(super) mmr_live: bool,
 }
 
 impl Controls {
@@ -112,6 +127,10 @@ pub struct LiveMeeting {
     pub audience_allowed: bool,
     /// The participant invited to share their screen (invite_share).
     pub share_invited: Option<String>,
+    /// The recording on the media server (set_mmr_record).
+    pub mmr_recording: MmrRecording,
+    /// Streamed live from the media server (set_mmr_live).
+    pub mmr_live: bool,
 }
 
 /// A participant of a [`LiveMeeting`].

@@ -80,7 +80,7 @@ use std::time::Duration;
 use crate::auth::Credentials;
 use crate::config::ClientBuilder;
 
-pub use live::{LiveMeeting, LiveParticipant, Role};
+pub use live::{LiveMeeting, LiveParticipant, MmrRecording, Role};
 pub use log::LoggedRequest;
 pub use rooms::{DEFAULT_ROOMS, DEFAULT_WEBINAR_ROOMS};
 

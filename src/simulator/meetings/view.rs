@@ -42,6 +42,8 @@ impl Meetings {
             settings: c.settings.clone(),
             audience_allowed: !c.audience_closed,
             share_invited: c.share_invited.clone(),
+            mmr_recording: c.mmr_recording,
+            mmr_live: c.mmr_live,
         })
     }
 }

@@ -1,8 +1,11 @@
-//! Meeting control of what participants may do: the audience's admission, recording on one's
-//! own client, hands of several participants at once, camera and screen-share invitations.
+//! Meeting control of what participants may do (the audience's admission, recording on one's
+//! own client, hands of several participants at once, camera and screen-share invitations)
+//! and of the media server's recording and live stream.
 
 use super::{HOST, Meetings, participant, unknown_participant};
 use crate::simulator::api::{Answer, Context, Handle, input};
+use crate::simulator::live::MmrRecording;
+use crate::simulator::wire::bad_request;
 
 impl Handle<input::AllowAudienceJoin> for Meetings {
     fn handle(&mut self, cx: &mut Context<'_>, input: input::AllowAudienceJoin) -> Answer<()> {
@@ -65,6 +68,37 @@ impl Handle<input::InviteShare> for Meetings {
         } else if controls.share_invited.as_deref() == Some(id.as_str()) {
             controls.share_invited = None;
         }
+        Ok(())
+    }
+}
+
+/// 1 starts (or starts again), 0 pauses a running recording, 2 stops. A meeting recorded at
+/// some point has its recording once it ends.
+impl Handle<input::SetMmrRecord> for Meetings {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::SetMmrRecord) -> Answer<()> {
+        let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        let controls = &mut meeting.live.as_mut().expect("in progress").controls;
+        let (state, code) = match (input.body.record_type, controls.mmr_recording) {
+            (1, _) => (MmrRecording::Running, "START_MMR_RECORD"),
+            (0, MmrRecording::Stopped) => {
+                return Err(bad_request("the MMR recording is not running: nothing to pause"));
+            }
+            (0, _) => (MmrRecording::Paused, "PAUSE_MMR_RECORD"),
+            _ => (MmrRecording::Stopped, "STOP_MMR_RECORD"),
+        };
+        controls.mmr_recording = state;
+        controls.recorded |= state == MmrRecording::Running;
+        meeting.log_control(cx.now, HOST, code, "");
+        Ok(())
+    }
+}
+
+impl Handle<input::SetMmrLive> for Meetings {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::SetMmrLive) -> Answer<()> {
+        let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        let on = input.body.live_state == 1;
+        meeting.live.as_mut().expect("in progress").controls.mmr_live = on;
+        meeting.log_control(cx.now, HOST, if on { "START_MMR_LIVE" } else { "STOP_MMR_LIVE" }, "");
         Ok(())
     }
 }
