@@ -1,7 +1,7 @@
 //! Meeting control of what participants may do (issue 25, first operations): the audience's
 //! admission, recording on one's own client, hands of several participants at once, camera and
-//! screen-share invitations, the media server's recording and live stream, each checked in the
-//! simulator's live state after each step.
+//! screen-share invitations, the media server's recording and live stream, saved layouts, each
+//! checked in the simulator's live state after each step.
 
 mod common;
 
@@ -9,8 +9,8 @@ use chrono::Utc;
 use huaweicloud_meeting::simulator::{LiveMeeting, LiveParticipant, MmrRecording, Simulator};
 use huaweicloud_meeting::types::{
     Attendee, AttendeeType, InviteShareDto, RestAllowAudienceReqBody, RestAllowClientRecordReqBody,
-    RestBatchHandsUpReqBody, RestInviteReqBody, RestScheduleConfDto, RestSetMmrLiveReqBody, RestSetMmrRecordReqBody,
-    RestVideoBody, StartRequest,
+    RestBatchHandsUpReqBody, RestInviteReqBody, RestPicLayout, RestPicLayoutBody, RestScheduleConfDto,
+    RestSetMmrLiveReqBody, RestSetMmrRecordReqBody, RestVideoBody, StartRequest,
 };
 
 fn attendee(name: &str, phone: &str) -> Attendee {
@@ -145,6 +145,30 @@ async fn a_host_sets_what_participants_may_do() {
     assert!(live().mmr_live);
     stream(0).send().await.unwrap();
     assert!(!live().mmr_live);
+
+    // Layouts: two saved, one replaced by its uuid, one deleted (twice: the repeat changes
+    // nothing); the rest released when the meeting ends.
+    let layout = |name: &str, uuid: Option<&str>| {
+        let mut layout = RestPicLayout::builder()
+            .lay_out_name(name)
+            .pic_num(1)
+            .image_type("Single");
+        if let Some(uuid) = uuid {
+            layout = layout.uuid(uuid);
+        }
+        host.save_layout()
+            .body(RestPicLayoutBody::builder().rest_pic_layout(layout))
+    };
+    layout("Speaker", None).send().await.unwrap();
+    layout("Gallery", None).send().await.unwrap();
+    let saved = host.show_layout().send().await.unwrap().into_inner().pic_layouts;
+    let first = saved[0].uuid.clone().unwrap();
+    layout("Speaker, larger", Some(&first)).send().await.unwrap();
+    assert_eq!(live().saved_layouts, ["Speaker, larger", "Gallery"]);
+    for _ in 0..2 {
+        host.delete_layout().uu_id(&first).send().await.unwrap();
+    }
+    assert_eq!(live().saved_layouts, ["Gallery"]);
 
     // Recorded at some point: the meeting has its recording once it ends.
     host.stop_meeting().send().await.unwrap();

@@ -66,6 +66,8 @@ pub(super) struct Controls {
     pub(super) share_invited: Option<String>,
     pub(super) mmr_recording: MmrRecording,
     pub(super) mmr_live: bool,
+    /// Layouts saved for this holding (save_layout).
+    pub(super) layouts: Vec<crate::types::RestPicLayout>,
 }
 
 impl Controls {
@@ -131,6 +133,8 @@ pub struct LiveMeeting {
     pub mmr_recording: MmrRecording,
     /// Streamed live from the media server (set_mmr_live).
     pub mmr_live: bool,
+    /// The names of the layouts saved for this holding (save_layout), in the order saved.
+    pub saved_layouts: Vec<String>,
 }
 
 /// A participant of a [`LiveMeeting`].

@@ -2,6 +2,7 @@
 //! on participants (`participants`) and on the meeting (`settings`). The tokens themselves
 //! belong to the auth area.
 
+mod layouts;
 mod participants;
 mod permissions;
 mod settings;

@@ -44,6 +44,7 @@ impl Meetings {
             share_invited: c.share_invited.clone(),
             mmr_recording: c.mmr_recording,
             mmr_live: c.mmr_live,
+            saved_layouts: c.layouts.iter().filter_map(|l| l.lay_out_name.clone()).collect(),
         })
     }
 }
