@@ -14,11 +14,11 @@ mod wire;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use rand::Rng as _;
 
 use super::api::{Answer, Context, Handle, input};
 use super::events::{Event, Listener};
-use super::wire::{Failure, bad_request, fail, hex_id, int32, page, page_of, random_token};
+use super::wire::{Failure, bad_request, fail, hex_id, int32, page, page_of, random_token, six_digits};
+pub(super) use super::wire::{MINUTE, not_in_progress, parse_time};
 use crate::types::{
     ConfAttendeeRecordInfo, ConfConfigInfo, ConfCtlRecordInfo, ConfDetail, ConferenceInfo, CycleParamsInfo,
     CycleSubConf, CycleSubConfConfigDto, PageParticipant, PartAttendee, ParticipantInfo, PasswordEntry,
@@ -175,13 +175,6 @@ fn ended(conference_id: &str) -> Failure {
     )
 }
 
-const MINUTE: &str = "%Y-%m-%d %H:%M";
-
-/// A `yyyy-MM-dd HH:mm` UTC time, as the service writes times.
-pub(crate) fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(text, MINUTE).ok().map(utc)
-}
-
 fn minutes(start: NaiveDateTime, length: i64) -> NaiveDateTime {
     start + chrono::Duration::minutes(length)
 }
@@ -289,11 +282,6 @@ impl Meetings {
     }
 }
 
-/// The service's answer to a control of a meeting that is not in progress.
-pub(super) fn not_in_progress() -> Failure {
-    fail(400, ErrorCode::MeetingNotInProgress, "The meeting is not in progress")
-}
-
 impl Meeting {
     fn new(
         conference_id: String,
@@ -337,8 +325,8 @@ impl Meeting {
             .collect();
         let mut meeting = Meeting {
             conference_id,
-            host_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
-            guest_password: format!("{:06}", rand::rng().random_range(0..1_000_000)),
+            host_password: six_digits(),
+            guest_password: six_digits(),
             definition,
             start,
             sub_meetings,

@@ -2,12 +2,10 @@
 
 use std::collections::HashSet;
 
-use rand::Rng as _;
-
 use super::SimulatorBuilder;
 use super::api::{Answer, Context, Handle, input};
 use super::events::{Event, Listener};
-use super::wire::{Failure, bad_parameter, fail, page, page_of};
+use super::wire::{Failure, bad_parameter, fail, page, page_of, six_digits};
 use crate::types::{IdMarkDto, QueryOrgVmrPage, QueryOrgVmrResultDto, QueryVmrPage, QueryVmrResultDto};
 use crate::{ErrorCode, Secret};
 
@@ -30,10 +28,6 @@ struct Room {
     host_password: String,
     /// `MEETING_ROOM` or `WEBINAR_ROOM`.
     mode: i32,
-}
-
-fn six_digits() -> String {
-    format!("{:06}", rand::rng().random_range(0..1_000_000))
 }
 
 impl Room {

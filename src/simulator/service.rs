@@ -194,26 +194,19 @@ impl Service {
             .enterprises
             .values_mut()
             .find(|enterprise| enterprise.recordings.has(conf_uuid))
-            .map(|enterprise| enterprise.recordings.download(conf_uuid, file, token, now));
+            .map_or_else(
+                || Err(super::recordings::not_found(conf_uuid)),
+                |enterprise| enterprise.recordings.download(conf_uuid, file, token, now),
+            );
         match result {
-            Some(Ok(content)) => super::wire::file_response(content, "video/mp4"),
-            Some(Err(f)) => error_with_id(
+            Ok(content) => super::wire::file_response(content, "video/mp4"),
+            Err(f) => error_with_id(
                 f.status,
                 f.code.as_str(),
                 &f.message,
                 ErrorFormat::Mmc,
                 &super::wire::request_id(),
             ),
-            None => {
-                let f = super::recordings::not_found(conf_uuid);
-                error_with_id(
-                    f.status,
-                    f.code.as_str(),
-                    &f.message,
-                    ErrorFormat::Mmc,
-                    &super::wire::request_id(),
-                )
-            }
         }
     }
 

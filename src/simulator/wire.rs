@@ -54,6 +54,12 @@ pub(crate) fn parse_time(text: &str) -> Option<chrono::DateTime<chrono::Utc>> {
         .map(|t| t.and_utc())
 }
 
+/// A random six-digit password, as the service makes them.
+pub(crate) fn six_digits() -> String {
+    use rand::Rng as _;
+    format!("{:06}", rand::rng().random_range(0..1_000_000))
+}
+
 /// A meeting that is not in progress, for an operation that needs one.
 pub(crate) fn not_in_progress() -> Failure {
     fail(400, ErrorCode::MeetingNotInProgress, "The meeting is not in progress")

@@ -1,20 +1,15 @@
 //! Webinars as the service's requests and answers describe them.
 
 use chrono::{DateTime, Utc};
-use rand::Rng as _;
 
 use super::Webinar;
 use crate::Secret;
 use crate::simulator::api::{Answer, Context};
-use crate::simulator::wire::{Failure, MINUTE, bad_request, parse_time};
+use crate::simulator::wire::{Failure, MINUTE, bad_request, parse_time, six_digits};
 use crate::types::{
     CreateWebinarResponse, OpenEditConfReq, OpenRoomSettingReq, OpenScheduleConfReq, OpenWebinarHistoryInfo,
     OpenWebinarOngoingInfo, OpenWebinarUpcomingInfo, ShowRoomSettingResponse, ShowWebinarResponse,
 };
-
-fn six_digits() -> String {
-    format!("{:06}", rand::rng().random_range(0..1_000_000))
-}
 
 fn start_of(text: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Failure> {
     let start = parse_time(text).ok_or_else(|| bad_request(format!("startTime {text:?}: yyyy-MM-dd HH:mm")))?;
