@@ -16,6 +16,8 @@ pub const KNOWN_SCHEMES: &[(&str, &str)] = &[
     ("accessToken", "AccessToken"),
     ("conferenceToken", "ConferenceToken"),
     ("hostPassword", "HostPassword"),
+    ("qosConferenceToken", "QosConferenceToken"),
+    ("guestPassword", "GuestPassword"),
     ("appIdSignature", "AppIdSignature"),
     ("accountPassword", "AccountPassword"),
 ];
@@ -30,8 +32,6 @@ pub struct SchemeRow {
     pub header: String,
     /// Headers sent with it, lower-case names.
     pub fixed_headers: Vec<(String, String)>,
-    /// The parameter naming the meeting its credential is for.
-    pub conference_parameter: Option<String>,
 }
 
 /// An operation, as the wrapper's table describes it.
@@ -43,8 +43,15 @@ pub struct OperationRow {
     pub path: String,
     /// `Idempotent` or `Unsafe`.
     pub retry: &'static str,
-    /// Scheme variants.
+    /// Scheme variants it needs.
     pub security: Vec<&'static str>,
+    /// Scheme variants it takes when the handle has them (named by some of its alternative
+    /// requirements only).
+    pub optional_security: Vec<&'static str>,
+    /// The query parameter naming the meeting its handle's credential is for.
+    pub meeting_parameter: Option<String>,
+    /// `Client`, `Conference` or `Guest`.
+    pub handle: &'static str,
     /// `Mmc` or `Usg`.
     pub error_format: &'static str,
     pub in_progress: bool,
@@ -113,11 +120,13 @@ fn scheme_row(name: &str, scheme: &Value) -> Result<SchemeRow, String> {
         KNOWN_SCHEMES.iter().map(|(n, _)| n).collect::<Vec<_>>()
     ))?;
     let text = |key: &str| scheme.get(key).and_then(Value::as_str);
-    let conference_parameter = match scheme.get("x-meeting-conference-parameter") {
-        None => None,
-        Some(Value::String(parameter)) => Some(parameter.clone()),
-        Some(_) => return Err(format!("x-meeting-conference-parameter of `{name}` must be a string")),
-    };
+    // Read per operation (`Operation::meeting_parameter`).
+    if scheme
+        .get("x-meeting-conference-parameter")
+        .is_some_and(|parameter| !parameter.is_string())
+    {
+        return Err(format!("x-meeting-conference-parameter of `{name}` must be a string"));
+    }
     let header = match text("type") {
         Some("apiKey") if text("in") == Some("header") => {
             text("name").ok_or(format!("security scheme `{name}` has no header name"))?
@@ -143,7 +152,6 @@ fn scheme_row(name: &str, scheme: &Value) -> Result<SchemeRow, String> {
         doc: text("description").unwrap_or(name).to_owned(),
         header: header.to_ascii_lowercase(),
         fixed_headers,
-        conference_parameter,
     })
 }
 
@@ -167,15 +175,37 @@ fn operation_row(op: &Operation<'_>, scheme_exists: impl Fn(&str) -> bool) -> Re
     };
     // `security: []` is an operation that needs no credential; a missing one is an oversight
     // (OpenAPI would fall back to a global default, which this spec has not).
-    let names = op
-        .security()
+    let (required, optional) = op
+        .credentials()
         .ok_or(format!("{at}: declare its credentials in `security` (`[]` for none)"))?;
-    let mut security = Vec::new();
-    for name in names {
-        let variant = variant_of(name)
-            .filter(|_| scheme_exists(name))
-            .ok_or(format!("{at}: unknown security scheme `{name}`"))?;
-        security.push(variant);
+    let variants = |names: Vec<&str>| -> Result<Vec<&'static str>, String> {
+        names
+            .into_iter()
+            .map(|name| {
+                variant_of(name)
+                    .filter(|_| scheme_exists(name))
+                    .ok_or(format!("{at}: unknown security scheme `{name}`"))
+            })
+            .collect()
+    };
+    let handle = super::handles::handle_of(&[required.as_slice(), optional.as_slice()].concat())
+        .map_err(|e| format!("{at}: {e}"))?
+        .unwrap_or("Client");
+    let security = variants(required)?;
+    let optional_security = variants(optional)?;
+    if let Some(own) = op.extension("x-meeting-conference-parameter")
+        && !own.is_string()
+    {
+        return Err(format!("{at}: x-meeting-conference-parameter must be a string"));
+    }
+    // The handle fills the meeting's parameter: the operation must have it.
+    let meeting_parameter = op.meeting_parameter().map(str::to_owned);
+    if let Some(name) = &meeting_parameter
+        && !op.parameters()?.iter().any(|p| p.name == name && p.location == "query")
+    {
+        return Err(format!(
+            "{at}: its meeting is named by the query parameter `{name}` (x-meeting-conference-parameter), which it does not have"
+        ));
     }
     let error_format = match text("x-meeting-error-format") {
         Some("mmc") => "Mmc",
@@ -238,6 +268,9 @@ fn operation_row(op: &Operation<'_>, scheme_exists: impl Fn(&str) -> bool) -> Re
         path: op.path.to_owned(),
         retry,
         security,
+        optional_security,
+        meeting_parameter,
+        handle,
         error_format,
         in_progress,
         token_effect,
@@ -279,6 +312,9 @@ mod tests {
                 path: "/v1/x".into(),
                 retry: "Idempotent",
                 security: vec!["AccessToken"],
+                optional_security: vec![],
+                meeting_parameter: None,
+                handle: "Client",
                 error_format: "Mmc",
                 in_progress: false,
                 token_effect: "Renews",
@@ -290,16 +326,8 @@ mod tests {
             .find(|s| s.variant == "HostPassword")
             .unwrap();
         assert_eq!(
-            (
-                host.header.as_str(),
-                host.fixed_headers.clone(),
-                host.conference_parameter.as_deref()
-            ),
-            (
-                "x-password",
-                vec![("x-login-type".to_owned(), "1".to_owned())],
-                Some("conferenceID")
-            )
+            (host.header.as_str(), host.fixed_headers.clone()),
+            ("x-password", vec![("x-login-type".to_owned(), "1".to_owned())])
         );
     }
 

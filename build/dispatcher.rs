@@ -16,9 +16,14 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
     use heck::ToUpperCamelCase;
     use quote::{format_ident, quote};
     let builders = builder_fields(file)?;
-    let conference = handles::conference_operations(raw);
-    let (mut client_arms, mut conference_arms) = (Vec::new(), Vec::new());
-    let (mut client_ids, mut conference_ids) = (Vec::new(), Vec::new());
+    let handles = handles::handle_operations(raw)?;
+    // Arms and operation ids by handle: `Client`, then each of `handles`.
+    let names: Vec<&str> = std::iter::once("Client")
+        .chain(handles.iter().map(|h| h.handle))
+        .collect();
+    let mut arms = vec![Vec::new(); names.len()];
+    let mut handle_ids: Vec<Vec<String>> = vec![Vec::new(); names.len()];
+    let handle_of = |id: &str| handles.iter().position(|h| h.contains(id)).map_or(0, |i| i + 1);
     let mut ids = Vec::new();
     let spec = Spec::new(raw);
     let mut typed_bodies = Vec::new();
@@ -45,8 +50,8 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
                 Some(inner) => (inner, false),
                 None => (ty, true),
             };
-            // The conference handle fills its meeting's ID: one given must be the same.
-            let filled_by_handle = conference.contains(id) && conference.parameter.as_deref() == Some(name);
+            // A handle fills its meeting's ID: one given must be the same.
+            let filled_by_handle = handles.iter().any(|h| h.fills(id, name));
             let required = required && !filled_by_handle;
             let setter = format_ident!("{}", field);
             if required {
@@ -82,13 +87,9 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
             quote! { params.no_body(body)?; }
         };
         let method_ident = format_ident!("{}", id);
-        let (arms, handle_ids) = if conference.contains(id) {
-            (&mut conference_arms, &mut conference_ids)
-        } else {
-            (&mut client_arms, &mut client_ids)
-        };
-        handle_ids.push(id.to_owned());
-        arms.push(quote! {
+        let handle = handle_of(id);
+        handle_ids[handle].push(id.to_owned());
+        arms[handle].push(quote! {
             #id => {
                 let mut builder = self.#method_ident();
                 #(#sets)*
@@ -99,16 +100,8 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
         });
         ids.push(id.to_owned());
     }
-    // An operation of the other handle is refused with where to call it (an empty list
-    // would make an empty pattern).
-    let elsewhere = |ids: &[String], refusal: proc_macro2::TokenStream| {
-        (!ids.is_empty()).then(|| quote! { #(#ids)|* => Err(#refusal), })
-    };
-    let conference_elsewhere = elsewhere(&conference_ids, quote! { crate::dispatch::on_conference(operation_id) });
-    let client_elsewhere = elsewhere(&client_ids, quote! { crate::dispatch::on_client(operation_id) });
     ids.sort();
-    let client_call = call_method(
-        quote!(Client),
+    let docs = [
         quote! {
             /// Calls the operation `operation_id` (its `operationId` in the spec, the official
             /// SDK's name) with its parameters and body as JSON values, and returns the response
@@ -117,32 +110,57 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
             /// It fills the operation's typed builder, so it runs exactly what a typed call
             /// runs: validation against the spec, credentials, retries, the same errors.
             /// Parameters are keyed by their name in the API (`conferenceID`, `X-Request-Id`);
-            /// a string is accepted for a number or boolean parameter and vice versa. Meeting-
-            /// control operations are called on [`Conference::call`] (a meeting-control
-            /// operation here is an [`crate::Error::Config`] saying so).
+            /// a string is accepted for a number or boolean parameter and vice versa.
+            /// Meeting-control operations are called on [`Conference::call`], a guest's on
+            /// [`Guest::call`] (one of theirs here is an [`crate::Error::Config`] saying so).
             ///
             /// An unknown operation, an unknown parameter, a missing required one, a value of
             /// the wrong type or a body where none is taken is an [`crate::Error::InvalidInput`]
             /// naming it; nothing is sent.
         },
-        &client_arms,
-        conference_elsewhere,
-    );
-    let conference_call = call_method(
-        quote!(Conference),
         quote! {
             /// Calls the meeting-control operation `operation_id` with JSON parameters and
-            /// body, as [`Client::call`] calls the others (an operation of the plain client
-            /// here is an [`crate::Error::Config`] saying so).
+            /// body, as [`Client::call`] calls the others (an operation of another handle
+            /// here is an [`crate::Error::Config`] saying where to call it).
         },
-        &conference_arms,
-        client_elsewhere,
-    );
+        quote! {
+            /// Calls the guest operation `operation_id` with JSON parameters and body, as
+            /// [`Client::call`] calls the others (an operation of another handle here is an
+            /// [`crate::Error::Config`] saying where to call it).
+        },
+    ];
+    if docs.len() != names.len() {
+        return Err(format!(
+            "the dispatcher documents {} handles, not {}",
+            docs.len(),
+            names.len()
+        ));
+    }
+    let mut calls = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        // Another handle's operation is refused with where to call it (an empty list would
+        // make an empty pattern).
+        let elsewhere = names
+            .iter()
+            .enumerate()
+            .filter(|(other, _)| *other != index)
+            .filter_map(|(other, other_name)| {
+                let ids = &handle_ids[other];
+                (!ids.is_empty())
+                    .then(|| quote! { #(#ids)|* => Err(crate::dispatch::on_handle(operation_id, #other_name)), })
+            });
+        let handle = format_ident!("{name}");
+        calls.push(call_method(
+            quote!(#handle),
+            docs[index].clone(),
+            &arms[index],
+            quote!(#(#elsewhere)*),
+        ));
+    }
     let tokens = quote! {
-        #client_call
-        #conference_call
+        #(#calls)*
 
-        /// Every operation `Client::call` and `Conference::call` know, sorted.
+        /// Every operation `Client::call`, `Conference::call` and `Guest::call` know, sorted.
         pub const CALLABLE_OPERATIONS: &[&str] = &[#(#ids),*];
 
         /// The typed checks of `operation_id`'s body on `body` made its typed value (`None`
@@ -167,9 +185,15 @@ fn call_method(
     handle: proc_macro2::TokenStream,
     docs: proc_macro2::TokenStream,
     arms: &[proc_macro2::TokenStream],
-    elsewhere: Option<proc_macro2::TokenStream>,
+    elsewhere: proc_macro2::TokenStream,
 ) -> proc_macro2::TokenStream {
     use quote::quote;
+    // A build whose operation groups leave a handle without operations still has the handle.
+    let setup = if arms.is_empty() {
+        quote! { let _ = (&params, &body); }
+    } else {
+        quote! { let mut params = crate::dispatch::Params::new(operation_id, params); }
+    };
     quote! {
         impl #handle {
             #docs
@@ -179,7 +203,7 @@ fn call_method(
                 params: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
                 body: ::std::option::Option<::serde_json::Value>,
             ) -> ::std::result::Result<ResponseValue<::serde_json::Value>, crate::Error> {
-                let mut params = crate::dispatch::Params::new(operation_id, params);
+                #setup
                 match operation_id {
                     #(#arms)*
                     #elsewhere
@@ -222,7 +246,7 @@ mod tests {
             "{client}"
         );
         assert!(
-            client.contains(r#""lock_meeting" => Err (crate :: dispatch :: on_conference (operation_id))"#),
+            client.contains(r#""lock_meeting" => Err (crate :: dispatch :: on_handle (operation_id , "Conference"))"#),
             "{client}"
         );
         assert!(
@@ -230,7 +254,8 @@ mod tests {
             "{conference}"
         );
         assert!(
-            conference.contains(r#""cancel_meeting" => Err (crate :: dispatch :: on_client (operation_id))"#),
+            conference
+                .contains(r#""cancel_meeting" => Err (crate :: dispatch :: on_handle (operation_id , "Client"))"#),
             "{conference}"
         );
         assert!(

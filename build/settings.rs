@@ -61,7 +61,7 @@ pub fn generate(spec: &openapiv3::OpenAPI, raw: &Value, operations: usize) -> Re
     let tokens = renames::rewrite_identifiers(tokens, &renames, &reword);
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("generated code does not parse: {e}"))?;
     reshape::reshape_sends(&mut file, raw, operations)?;
-    handles::split_handles(&mut file, &handles::conference_operations(raw))?;
+    handles::split_handles(&mut file, &handles::handle_operations(raw)?)?;
     checks::implement_checked(&mut file, raw)?;
     checks::insert_request_checks(&mut file, raw)?;
     docs::document_setters(&mut file, raw)?;

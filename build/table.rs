@@ -20,13 +20,9 @@ pub fn render(conventions: &Conventions) -> String {
             .iter()
             .map(|(name, value)| format!("({name:?}, {value:?}), "))
             .collect();
-        let conference_parameter = match &scheme.conference_parameter {
-            Some(parameter) => format!("Some({parameter:?})"),
-            None => "None".to_owned(),
-        };
         writeln!(
             schemes,
-            "    SecurityScheme {{ scheme: Scheme::{}, header: ::http::HeaderName::from_static({:?}), fixed_headers: &[{fixed}], conference_parameter: {conference_parameter} }},",
+            "    SecurityScheme {{ scheme: Scheme::{}, header: ::http::HeaderName::from_static({:?}), fixed_headers: &[{fixed}] }},",
             scheme.variant, scheme.header
         )
         .unwrap();
@@ -35,14 +31,19 @@ pub fn render(conventions: &Conventions) -> String {
         .operations
         .values()
         .map(|op| {
-            let security: Vec<String> = op.security.iter().map(|v| format!("Scheme::{v}")).collect();
+            let schemes = |variants: &[&str]| -> String {
+                variants.iter().map(|v| format!("Scheme::{v}")).collect::<Vec<_>>().join(", ")
+            };
             format!(
-                "    OperationMeta {{ id: {:?}, method: {:?}, path: {:?}, retry: RetryClass::{}, security: &[{}], error_format: ErrorFormat::{}, needs_meeting_in_progress: {}, token_effect: TokenEffect::{} }},",
+                "    OperationMeta {{ id: {:?}, method: {:?}, path: {:?}, retry: RetryClass::{}, security: &[{}], optional_security: &[{}], meeting_parameter: {:?}, handle: Handle::{}, error_format: ErrorFormat::{}, needs_meeting_in_progress: {}, token_effect: TokenEffect::{} }},",
                 op.id,
                 op.method,
                 op.path,
                 op.retry,
-                security.join(", "),
+                schemes(&op.security),
+                schemes(&op.optional_security),
+                op.meeting_parameter,
+                op.handle,
                 op.error_format,
                 op.in_progress,
                 op.token_effect
@@ -81,7 +82,6 @@ mod tests {
                 doc: "Host password.\nSecond line.".into(),
                 header: "x-password".into(),
                 fixed_headers: vec![("x-login-type".into(), "1".into())],
-                conference_parameter: Some("conferenceID".into()),
             }],
             operations: [(
                 "stop".to_owned(),
@@ -91,6 +91,9 @@ mod tests {
                     path: "/v1/stop".into(),
                     retry: "Idempotent",
                     security: vec!["HostPassword"],
+                    optional_security: vec!["AccessToken"],
+                    meeting_parameter: Some("conferenceID".into()),
+                    handle: "Conference",
                     error_format: "Mmc",
                     in_progress: true,
                     token_effect: "None",
@@ -103,8 +106,8 @@ mod tests {
             table.contains("    /// Host password.\n    /// Second line.\n    HostPassword,\n"),
             "{table}"
         );
-        assert!(table.contains(r#"SecurityScheme { scheme: Scheme::HostPassword, header: ::http::HeaderName::from_static("x-password"), fixed_headers: &[("x-login-type", "1"), ], conference_parameter: Some("conferenceID") },"#), "{table}");
-        assert!(table.contains(r#"OperationMeta { id: "stop", method: "PUT", path: "/v1/stop", retry: RetryClass::Idempotent, security: &[Scheme::HostPassword], error_format: ErrorFormat::Mmc, needs_meeting_in_progress: true, token_effect: TokenEffect::None },"#), "{table}");
+        assert!(table.contains(r#"SecurityScheme { scheme: Scheme::HostPassword, header: ::http::HeaderName::from_static("x-password"), fixed_headers: &[("x-login-type", "1"), ] },"#), "{table}");
+        assert!(table.contains(r#"OperationMeta { id: "stop", method: "PUT", path: "/v1/stop", retry: RetryClass::Idempotent, security: &[Scheme::HostPassword], optional_security: &[Scheme::AccessToken], meeting_parameter: Some("conferenceID"), handle: Handle::Conference, error_format: ErrorFormat::Mmc, needs_meeting_in_progress: true, token_effect: TokenEffect::None },"#), "{table}");
         syn::parse_file(&table).expect("the table parses as Rust");
     }
 }

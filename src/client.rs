@@ -10,10 +10,10 @@ use futures::future::BoxFuture;
 use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization};
 use crate::clock::unix_seconds;
 use crate::error::{Error, TokenError};
-use crate::generated::{Client, Conference, builder, types};
+use crate::generated::{Client, Conference, Guest, builder, types};
 use crate::pipeline::Caller;
 use crate::secret::Secret;
-use crate::state::{ClientState, ConferenceSession, Scope, sensitive};
+use crate::state::{ClientState, ConferenceSession, GuestSession, Scope, sensitive};
 use crate::token::{FetchResult, Token};
 
 /// Tokens without a stated lifetime are assumed to last as long as the official SDKs
@@ -81,6 +81,32 @@ impl Client {
         Conference {
             client: self.scoped(Scope {
                 conference: Some(session),
+                ..Scope::default()
+            }),
+        }
+    }
+
+    /// The handle for what a guest does with a meeting's ID and password (the operations
+    /// exist only on [`Guest`]): checking the meeting and obtaining the random a client
+    /// joins with. Add the meeting's password (host or guest) with [`Guest::with_password`];
+    /// an operation that needs one is refused before sending without it.
+    ///
+    /// ```no_run
+    /// # async fn run(client: huaweicloud_meeting::Client) -> Result<(), huaweicloud_meeting::Error> {
+    /// let check = client.guest("914083136").create_auth_random().send().await?;
+    /// if check.need_password == Some(true) {
+    ///     let guest = client.guest("914083136").with_password("654321");
+    ///     let random = guest.create_auth_random().send().await?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn guest(&self, conference_id: impl Into<String>) -> Guest {
+        Guest {
+            client: self.scoped(Scope {
+                guest: Some(Arc::new(GuestSession {
+                    conference_id: conference_id.into(),
+                    password: None,
+                })),
                 ..Scope::default()
             }),
         }
@@ -236,6 +262,29 @@ impl Conference {
     pub fn conference_id(&self) -> &str {
         let session = self.client.inner.scope.conference.as_ref();
         session.map_or("", |s| s.conference_id.as_str())
+    }
+}
+
+impl Guest {
+    /// The meeting this handle is for. Its operations fill the meeting's ID themselves
+    /// (`conferenceID`, `conf_id`); setting another one is refused before anything is sent.
+    pub fn conference_id(&self) -> &str {
+        let session = self.client.inner.scope.guest.as_ref();
+        session.map_or("", |s| s.conference_id.as_str())
+    }
+
+    /// The same handle with the meeting's password (host or guest), sent as `X-Password`
+    /// by the operations that take it.
+    pub fn with_password(&self, password: impl Into<Secret>) -> Guest {
+        Guest {
+            client: self.client.scoped(Scope {
+                guest: Some(Arc::new(GuestSession {
+                    conference_id: self.conference_id().to_owned(),
+                    password: Some(password.into()),
+                })),
+                ..Scope::default()
+            }),
+        }
     }
 }
 

@@ -143,18 +143,16 @@ pub(crate) fn to_json<T: Serialize>(response: ResponseValue<T>) -> Result<Respon
     Ok(ResponseValue::new(value, status, headers))
 }
 
-/// A meeting-control operation called on the plain client.
-pub(crate) fn on_conference(operation: &str) -> Error {
-    Error::Config(format!(
-        "{operation} is a meeting-control operation: call it on `client.conference(conference_id, host_password)`"
-    ))
-}
-
-/// An operation of the plain client called on a conference handle.
-pub(crate) fn on_client(operation: &str) -> Error {
-    Error::Config(format!(
-        "{operation} is not a meeting-control operation: call it on the `Client`, not on a conference handle"
-    ))
+/// An operation of `handle` called on another handle.
+pub(crate) fn on_handle(operation: &str, handle: &str) -> Error {
+    let call_it = match handle {
+        "Conference" => "is a meeting-control operation: call it on `client.conference(conference_id, host_password)`",
+        "Guest" => {
+            "is a guest operation: call it on `client.guest(conference_id)` (`.with_password(..)` for a meeting with a password)"
+        }
+        _ => "is an operation of the plain client: call it on the `Client`, not on a handle",
+    };
+    Error::Config(format!("{operation} {call_it}"))
 }
 
 pub(crate) fn unknown_operation(operation: &str) -> Error {

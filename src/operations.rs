@@ -22,8 +22,18 @@ pub(crate) struct SecurityScheme {
     pub(crate) header: http::HeaderName,
     /// Headers sent with it (lower-case names).
     pub(crate) fixed_headers: &'static [(&'static str, &'static str)],
-    /// The query parameter naming the meeting a call with this credential is for.
-    pub(crate) conference_parameter: Option<&'static str>,
+}
+
+/// The handle an operation is called on: the one holding its credential.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Handle {
+    /// [`crate::Client`].
+    Client,
+    /// [`crate::Conference`] (`client.conference(id, host_password)`): meeting control.
+    Conference,
+    /// [`crate::Guest`] (`client.guest(id)`): a guest's operations with a meeting's password.
+    Guest,
 }
 
 /// The error body format of an API family (`x-meeting-error-format`).
@@ -63,6 +73,14 @@ pub struct OperationMeta {
     pub retry: RetryClass,
     /// The credentials it needs.
     pub security: &'static [Scheme],
+    /// The credentials it takes when the handle has them (a meeting's password where the
+    /// meeting may have none).
+    pub optional_security: &'static [Scheme],
+    /// The query parameter naming the meeting its handle's credential is for
+    /// (`conferenceID`, `conf_id`...): the handle fills it and refuses another meeting.
+    pub meeting_parameter: Option<&'static str>,
+    /// The handle it is called on.
+    pub handle: Handle,
     /// The format of its error bodies.
     pub error_format: ErrorFormat,
     /// It acts on a meeting in progress (`x-meeting-in-progress`); the service refuses it
@@ -142,8 +160,11 @@ mod tests {
         assert_eq!(operation("associate_vmr").unwrap().error_format, ErrorFormat::Usg);
         assert_eq!(operation("cancel_meeting").unwrap().error_format, ErrorFormat::Mmc);
         assert_eq!(scheme(Scheme::HostPassword).fixed_headers, [("x-login-type", "1")]);
-        assert_eq!(scheme(Scheme::HostPassword).conference_parameter, Some("conferenceID"));
         assert_eq!(scheme(Scheme::AccessToken).header, "x-access-token");
-        assert_eq!(scheme(Scheme::AccessToken).conference_parameter, None);
+        assert_eq!(
+            operation("create_conf_token").unwrap().meeting_parameter,
+            Some("conferenceID")
+        );
+        assert_eq!(operation("search_meetings").unwrap().meeting_parameter, None);
     }
 }

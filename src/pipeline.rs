@@ -247,9 +247,13 @@ enum Used {
     ConferenceToken(Arc<ConferenceSession>, HeaderValue),
 }
 
-/// Checks that this handle can provide the operation's credentials.
+/// Checks that this handle can provide the operation's credentials, and that a handle's
+/// operation is for the handle's meeting.
 fn check_scope(client: &impl Caller, meta: &OperationMeta, request: &reqwest::Request) -> Result<(), Error> {
-    for &needed in meta.security {
+    let scope = &client.state().scope;
+    let mut meeting = None;
+    for &needed in meta.security.iter().chain(meta.optional_security) {
+        let required = meta.security.contains(&needed);
         match needed {
             Scheme::AccessToken if client.state().shared.credentials.is_none() => {
                 return Err(Error::Config(format!(
@@ -257,27 +261,23 @@ fn check_scope(client: &impl Caller, meta: &OperationMeta, request: &reqwest::Re
                     meta.id
                 )));
             }
-            Scheme::ConferenceToken | Scheme::HostPassword => {
-                let Some(session) = &client.state().scope.conference else {
+            Scheme::ConferenceToken | Scheme::HostPassword | Scheme::QosConferenceToken => {
+                let Some(session) = &scope.conference else {
+                    return Err(crate::dispatch::on_handle(meta.id, "Conference"));
+                };
+                meeting = Some(&session.conference_id);
+            }
+            Scheme::GuestPassword => {
+                let Some(session) = &scope.guest else {
+                    return Err(crate::dispatch::on_handle(meta.id, "Guest"));
+                };
+                if required && session.password.is_none() {
                     return Err(Error::Config(format!(
-                        "{} is a meeting-control operation: call it on `client.conference(conference_id, host_password)`",
+                        "{} needs the meeting's password: make the handle with `client.guest(conference_id).with_password(password)`",
                         meta.id
                     )));
-                };
-                let Some(parameter) = scheme(needed).conference_parameter else {
-                    continue;
-                };
-                let requested = request
-                    .url()
-                    .query_pairs()
-                    .find(|(k, _)| k == parameter)
-                    .map(|(_, v)| v.into_owned());
-                if let Some(requested) = requested.filter(|id| *id != session.conference_id) {
-                    return Err(Error::Config(format!(
-                        "{} was called for {parameter} {requested:?} on the handle of conference {:?}",
-                        meta.id, session.conference_id
-                    )));
                 }
+                meeting = Some(&session.conference_id);
             }
             Scheme::AppIdSignature | Scheme::AccountPassword if client.state().scope.authorization.is_none() => {
                 return Err(Error::Config(format!(
@@ -288,13 +288,33 @@ fn check_scope(client: &impl Caller, meta: &OperationMeta, request: &reqwest::Re
             _ => {}
         }
     }
-    Ok(())
+    let (Some(meeting), Some(parameter)) = (meeting, meta.meeting_parameter) else {
+        return Ok(());
+    };
+    let requested = request
+        .url()
+        .query_pairs()
+        .find(|(k, _)| k == parameter)
+        .map(|(_, v)| v.into_owned());
+    match requested {
+        Some(requested) if requested != *meeting => Err(Error::Config(format!(
+            "{} was called for {parameter} {requested:?} on the handle of conference {meeting:?}",
+            meta.id
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Puts the operation's credentials on `request`.
 async fn authorize(client: &impl Caller, meta: &OperationMeta, request: &mut reqwest::Request) -> Result<Used, Error> {
     let mut used = Used::Fixed;
-    for &needed in meta.security {
+    let guest_password = client.state().scope.guest.as_ref().and_then(|g| g.password.as_ref());
+    // An optional credential goes along when the handle has it (checked by check_scope).
+    let optional = meta
+        .optional_security
+        .iter()
+        .filter(|&&scheme| scheme == Scheme::GuestPassword && guest_password.is_some());
+    for &needed in meta.security.iter().chain(optional) {
         let scheme = scheme(needed);
         let value = match needed {
             Scheme::AccessToken => match (&client.state().scope.access_token, &client.state().shared.fixed_token) {
@@ -309,7 +329,8 @@ async fn authorize(client: &impl Caller, meta: &OperationMeta, request: &mut req
                     token.value.clone()
                 }
             },
-            Scheme::ConferenceToken => {
+            // The same token; the network-quality API reads it from another header.
+            Scheme::ConferenceToken | Scheme::QosConferenceToken => {
                 let session = client.state().scope.conference.clone().expect("checked by check_scope");
                 let token = client.conference_token(&session).await.map_err(Error::Token)?;
                 used = Used::ConferenceToken(session, token.value.clone());
@@ -323,6 +344,10 @@ async fn authorize(client: &impl Caller, meta: &OperationMeta, request: &mut req
                     .as_ref()
                     .expect("checked by check_scope");
                 sensitive(session.host_password.expose()).map_err(|m| Error::invalid_input("host password", m))?
+            }
+            Scheme::GuestPassword => {
+                let password = guest_password.expect("checked by check_scope");
+                sensitive(password.expose()).map_err(|m| Error::invalid_input("meeting password", m))?
             }
             Scheme::AppIdSignature | Scheme::AccountPassword => client
                 .state()

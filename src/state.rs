@@ -27,6 +27,7 @@ impl fmt::Debug for ClientState {
         f.debug_struct("ClientState")
             .field("credentials", &self.shared.credentials)
             .field("conference", &self.scope.conference.as_ref().map(|c| &c.conference_id))
+            .field("guest", &self.scope.guest.as_ref().map(|g| &g.conference_id))
             .finish_non_exhaustive()
     }
 }
@@ -60,6 +61,8 @@ pub(crate) struct Shared {
 pub(crate) struct Scope {
     /// The meeting of a `client.conference(..)` handle.
     pub(crate) conference: Option<Arc<ConferenceSession>>,
+    /// The meeting of a `client.guest(..)` handle.
+    pub(crate) guest: Option<Arc<GuestSession>>,
     /// `Authorization` for create_app_id_token / create_token, set by the token fetch.
     pub(crate) authorization: Option<HeaderValue>,
     /// The access token to present instead of the cached one (sign-out presents the token
@@ -82,6 +85,12 @@ impl ConferenceSession {
             token: TokenCache::default(),
         })
     }
+}
+
+/// A meeting's ID and, when it has one, the password a guest joins with.
+pub(crate) struct GuestSession {
+    pub(crate) conference_id: String,
+    pub(crate) password: Option<Secret>,
 }
 
 /// How a client behaves, from its builder.

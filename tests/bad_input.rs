@@ -11,7 +11,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use huaweicloud_meeting::operations::{self, Scheme};
+use huaweicloud_meeting::operations::{self, Handle, Scheme};
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::testing::{check_json_body, check_request, check_typed_body, spec_constraints};
 use huaweicloud_meeting::{Client, Error};
@@ -54,18 +54,12 @@ async fn send(client: &Client, operation: &str, params: Map<String, Value>, body
             Err(e) => Outcome::Refused(e),
         };
     }
-    if needs(Scheme::ConferenceToken) || needs(Scheme::HostPassword) {
-        let id = params
-            .get("conferenceID")
-            .and_then(Value::as_str)
-            .unwrap_or("914087436")
-            .to_owned();
-        if !params.contains_key("conferenceID") {
+    if op.handle != Handle::Client {
+        let Some(id) = common::meeting_of(op, &params) else {
             // The handle fills its meeting's ID (tests/control.rs, `the_handle_knows_its_meeting`).
-            return Outcome::Unrepresentable("the conference handle fills the meeting's ID".into());
-        }
-        let control = client.conference(id, "123456");
-        return finish(control.call(operation, params, body).await).await;
+            return Outcome::Unrepresentable("the handle fills the meeting's ID".into());
+        };
+        return finish(common::call_on_handle(client, op, &id, "123456", params, body).await).await;
     }
     finish(client.call(operation, params, body).await).await
 }

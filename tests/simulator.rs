@@ -505,7 +505,6 @@ async fn every_operation_is_served_with_its_example_request() {
         .to_owned();
     for op in operations() {
         let needs = |scheme: Scheme| op.security.contains(&scheme);
-        let control = needs(Scheme::ConferenceToken) || needs(Scheme::HostPassword);
         let params = common::example_params(op.id);
         let body = common::example_body(op.id);
         let text = |key: &str| body.as_ref().and_then(|b| b[key].as_str()).map(str::to_owned);
@@ -522,14 +521,11 @@ async fn every_operation_is_served_with_its_example_request() {
             client.authenticate().await.map(|_| serde_json::Value::Null)
         } else {
             let client = sim.client_builder().build().unwrap();
-            let answer = if control {
-                let id = params["conferenceID"].as_str().unwrap().to_owned();
-                let conference = client.conference(id, host_password.as_str());
-                conference.call(op.id, params, body).await
-            } else {
-                client.call(op.id, params, body).await
-            };
-            answer.map(|r| r.into_inner())
+            // The host password opens the examples' meeting to a guest too.
+            let meeting = common::meeting_of(op, &params).unwrap_or_default();
+            common::call_on_handle(&client, op, &meeting, &host_password, params, body)
+                .await
+                .map(|r| r.into_inner())
         };
         if let Err(e) = outcome {
             panic!("{}: the simulator does not serve its example request: {e}", op.id);
@@ -549,7 +545,7 @@ async fn every_operation_is_served_with_its_example_request() {
 /// as the service refuses them.
 #[tokio::test]
 async fn idempotent_meeting_controls_can_be_repeated() {
-    use huaweicloud_meeting::operations::{RetryClass, Scheme, operations};
+    use huaweicloud_meeting::operations::{Handle, RetryClass, operations};
     let host_password = common::example_body("start_meeting").unwrap()["password"]
         .as_str()
         .unwrap()
@@ -557,22 +553,17 @@ async fn idempotent_meeting_controls_can_be_repeated() {
     let mut repeated = 0;
     for op in operations()
         .iter()
-        .filter(|op| op.security.contains(&Scheme::ConferenceToken) && op.retry == RetryClass::Idempotent)
+        .filter(|op| op.handle == Handle::Conference && op.retry == RetryClass::Idempotent)
     {
         let sim = Simulator::builder().spec_examples(true).start().await.unwrap();
         let params = common::example_params(op.id);
-        let id = params["conferenceID"].as_str().unwrap().to_owned();
-        let host = sim
-            .client_builder()
-            .build()
-            .unwrap()
-            .conference(id.clone(), host_password.as_str());
+        let id = common::meeting_of(op, &params).unwrap();
+        let client = sim.client_builder().build().unwrap();
         let body = common::example_body(op.id);
-        host.call(op.id, params.clone(), body.clone())
-            .await
-            .unwrap_or_else(|e| panic!("{}: {e}", op.id));
+        let call = || common::call_on_handle(&client, op, &id, &host_password, params.clone(), body.clone());
+        call().await.unwrap_or_else(|e| panic!("{}: {e}", op.id));
         let before = sim.live_meeting(&id).map(|m| format!("{m:?}"));
-        match host.call(op.id, params, body).await {
+        match call().await {
             Ok(_) => {
                 let after = sim.live_meeting(&id).map(|m| format!("{m:?}"));
                 assert_eq!(before, after, "{}: the repeat changed the meeting", op.id);

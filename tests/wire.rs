@@ -55,11 +55,10 @@ fn series(start: &str, end: &str) -> RestScheduleConfDto {
 /// fails here until its snapshot is reviewed.
 #[tokio::test]
 async fn every_operation_sends_its_example_request() {
-    use huaweicloud_meeting::operations::{Scheme, operations};
+    use huaweicloud_meeting::operations::operations;
     for op in operations() {
         let params = common::example_params(op.id);
         let body = common::example_body(op.id);
-        let scheme = |s: Scheme| op.security.contains(&s);
         let request =
             if let Some(credentials) = common::example_credentials(op.id, "example-app-key", "example-password") {
                 // The client makes these calls itself, from its credentials and the example's IDs.
@@ -68,17 +67,10 @@ async fn every_operation_sends_its_example_request() {
                 only(capture.take())
             } else {
                 let (client, capture) = client().await;
-                let answer = if scheme(Scheme::ConferenceToken) || scheme(Scheme::HostPassword) {
-                    let id = params
-                        .get("conferenceID")
-                        .and_then(|v| v.as_str())
-                        .expect("conferenceID example");
-                    let conference = client.conference(id, "example-host-password");
-                    conference.call(op.id, params, body).await
-                } else {
-                    client.call(op.id, params, body).await
-                };
-                answer.unwrap_or_else(|e| panic!("{}: {e}", op.id));
+                let meeting = common::meeting_of(op, &params).unwrap_or_default();
+                common::call_on_handle(&client, op, &meeting, "example-password", params, body)
+                    .await
+                    .unwrap_or_else(|e| panic!("{}: {e}", op.id));
                 // A meeting-control call follows the control-token request.
                 capture.take().pop().expect("a request")
             };

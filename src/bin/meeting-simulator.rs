@@ -74,6 +74,10 @@ struct Args {
         hide_env_values = true
     )]
     sp_password: Option<String>,
+    /// The enterprises do not let guests invite hardware terminals with the guest password
+    /// (invite_with_pwd is then refused unless given the host password).
+    #[arg(long)]
+    no_guest_invites: bool,
     /// Write the PEM of the CA that signed the HTTPS certificate to this file.
     #[arg(long, requires = "tls")]
     ca_out: Option<PathBuf>,
@@ -88,6 +92,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .app(args.app_id, args.app_key)
         .rooms(args.rooms)
         .webinar_rooms(args.webinar_rooms)
+        .guests_invite_terminals(!args.no_guest_invites)
         .corp_id(args.corp_id);
     for corp_id in args.enterprises {
         builder = builder.enterprise(corp_id);

@@ -88,6 +88,9 @@ pub(crate) struct Context<'a> {
     /// The value of the header carrying the operation's credential (`Authorization`,
     /// `X-Access-Token`, `X-Password`...), when it has one.
     pub(crate) credential: Option<String>,
+    /// The meeting's password a guest presented (the guestPassword scheme's `X-Password`),
+    /// when the operation takes one.
+    pub(crate) meeting_password: Option<String>,
     /// `http(s)://127.0.0.1:PORT`: where the simulator's own URLs (recording files) point.
     pub(crate) base_url: &'a str,
     ids: &'a mut Ids,
@@ -118,6 +121,7 @@ impl<'a> Context<'a> {
             instant,
             caller,
             credential: None,
+            meeting_password: None,
             base_url,
             ids,
             effects: Effects::default(),

@@ -100,6 +100,14 @@ impl Auth {
         &self.default_corp
     }
 
+    /// The enterprise holding the meeting `conference_id` (IDs are unique across them).
+    pub(super) fn corp_of_meeting(&self, conference_id: &str) -> Option<&str> {
+        self.hosts
+            .keys()
+            .find(|(_, id)| id == conference_id)
+            .map(|(corp, _)| corp.as_str())
+    }
+
     /// Another area's event in enterprise `corp`.
     pub(super) fn on(&mut self, corp: &str, event: &Event) {
         let key = |id: &String| (corp.to_owned(), id.clone());

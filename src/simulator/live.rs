@@ -68,9 +68,30 @@ pub(super) struct Controls {
     pub(super) mmr_live: bool,
     /// Layouts saved for this holding (save_layout).
     pub(super) layouts: Vec<crate::types::RestPicLayout>,
+    /// Paused by the host (pause_conference).
+    pub(super) paused: bool,
+    /// Simultaneous interpretation is on (resume_simultaneous_interpretation).
+    pub(super) interpreting: bool,
+    /// The interpreter groups (set_interpreter_group): each opens its two languages' channels.
+    pub(super) interpreter_groups: Vec<crate::types::InterpreterGroupInfo>,
+    /// The custom multi-picture last set (set_custom_multi_picture): its `imageType`, or
+    /// `automatic`.
+    pub(super) custom_picture: Option<String>,
 }
 
 impl Controls {
+    /// The language channels that exist: the languages of the interpreter groups.
+    pub(super) fn language_channels(&self) -> Vec<String> {
+        let mut channels: Vec<String> = self
+            .interpreter_groups
+            .iter()
+            .flat_map(|g| [g.first_language.clone(), g.second_language.clone()])
+            .collect();
+        channels.sort();
+        channels.dedup();
+        channels
+    }
+
     /// A participant who left is no longer broadcast, roll-called or watched.
     pub(super) fn forget(&mut self, participant_id: &str) {
         if self.broadcast.as_deref() == Some(participant_id) {
@@ -135,6 +156,18 @@ pub struct LiveMeeting {
     pub mmr_live: bool,
     /// The names of the layouts saved for this holding (save_layout), in the order saved.
     pub saved_layouts: Vec<String>,
+    /// Paused by the host (pause_conference): the simulator then refuses to unmute a
+    /// participant, to invite one to share or to turn a camera on.
+    pub paused: bool,
+    /// Simultaneous interpretation is on (resume_simultaneous_interpretation).
+    pub interpreting: bool,
+    /// The interpreter groups' language pairs (set_interpreter_group), by group ID.
+    pub interpreter_groups: Vec<(String, [String; 2])>,
+    /// The language channels that exist (the groups' languages), sorted.
+    pub language_channels: Vec<String>,
+    /// The custom multi-picture last set (set_custom_multi_picture): its `imageType`, or
+    /// `automatic`; applied to `layout` unless only saved.
+    pub custom_multi_picture: Option<String>,
 }
 
 /// A participant of a [`LiveMeeting`].
@@ -159,4 +192,6 @@ pub struct LiveParticipant {
     pub may_record_locally: bool,
     /// What the host last asked of its camera: on (`Some(true)`) or off (invite_operate_video).
     pub camera_asked_on: Option<bool>,
+    /// The language channel it listens and speaks in (set_attendee_lan_channel).
+    pub language_channel: Option<String>,
 }

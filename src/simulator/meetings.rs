@@ -5,6 +5,7 @@
 pub(super) mod control;
 mod handlers;
 pub(super) mod history;
+mod joining;
 mod online;
 mod seed;
 mod series;
@@ -51,6 +52,8 @@ pub(super) struct Participant {
     pub(super) may_record: bool,
     /// What the host last asked of its camera: on (`true`) or off (invite_operate_video).
     pub(super) camera_asked_on: Option<bool>,
+    /// The language channel it listens and speaks in (set_attendee_lan_channel).
+    pub(super) language_channel: Option<String>,
 }
 
 impl Participant {
@@ -67,6 +70,7 @@ impl Participant {
             invited: None,
             may_record: false,
             camera_asked_on: None,
+            language_channel: None,
         }
     }
 
@@ -146,6 +150,11 @@ pub(super) struct Meetings {
     next_participant: u64,
     /// The holdings that ended.
     history: History,
+    /// The enterprise's setting: guests may invite hardware terminals with the guest
+    /// password (invite_with_pwd).
+    guests_invite_terminals: bool,
+    /// Join randoms issued (create_auth_random): each is unique.
+    randoms_issued: u64,
 }
 
 /// Meetings react to no other area's event.
@@ -193,11 +202,13 @@ fn start_time(value: Option<&str>, now: DateTime<Utc>) -> Result<NaiveDateTime, 
 }
 
 impl Meetings {
-    pub(super) fn new() -> Self {
+    pub(super) fn new(config: &super::SimulatorBuilder) -> Self {
         Meetings {
             meetings: BTreeMap::new(),
             next_participant: 1,
             history: History::default(),
+            guests_invite_terminals: config.guests_invite_terminals,
+            randoms_issued: 0,
         }
     }
 

@@ -158,6 +158,9 @@ pub struct SimulatorBuilder {
     pub(crate) other_corps: Vec<String>,
     /// The SP administrator's account and password.
     pub(crate) sp_account: Option<(String, crate::Secret)>,
+    /// The enterprises' setting "guests may invite any hardware terminal by scanning"
+    /// (invite_with_pwd with the guest password).
+    pub(crate) guests_invite_terminals: bool,
 }
 
 impl Default for SimulatorBuilder {
@@ -177,6 +180,7 @@ impl Default for SimulatorBuilder {
             corp_id: DEFAULT_CORP.into(),
             other_corps: Vec::new(),
             sp_account: None,
+            guests_invite_terminals: true,
         }
     }
 }
@@ -234,6 +238,15 @@ impl SimulatorBuilder {
     /// are held.
     pub fn webinar_rooms(mut self, rooms: usize) -> Self {
         self.webinar_rooms = rooms;
+        self
+    }
+
+    /// Whether the enterprises let a guest invite any hardware terminal into a meeting with
+    /// the guest password (invite_with_pwd; default on, as Huawei's setting "guests may invite
+    /// any hardware terminal by scanning" turned on). Off, such an invitation is refused
+    /// (`MMC.111070002`, 403); one with the host password is not.
+    pub fn guests_invite_terminals(mut self, allowed: bool) -> Self {
+        self.guests_invite_terminals = allowed;
         self
     }
 

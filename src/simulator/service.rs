@@ -52,7 +52,7 @@ pub(super) struct Enterprise {
 impl Enterprise {
     fn new(config: &SimulatorBuilder) -> Self {
         Enterprise {
-            meetings: Meetings::new(),
+            meetings: Meetings::new(config),
             recordings: Recordings::default(),
             rooms: Rooms::new(config),
             directory: Directory::new(config.rooms),
@@ -327,6 +327,14 @@ impl Service {
             .security
             .first()
             .and_then(|s| header(headers, scheme(*s).header.as_str()));
+        if op
+            .security
+            .iter()
+            .chain(op.optional_security)
+            .any(|s| *s == Scheme::GuestPassword)
+        {
+            cx.meeting_password = header(headers, scheme(Scheme::GuestPassword).header.as_str());
+        }
         let tag = api::tag(op.id).ok_or_else(|| bad_request(format!("{} has no tag", op.id)))?;
         let outcome = match tag {
             Tag::Auth => api::serve_auth(&mut self.auth, &mut cx, op.id, &wire),
@@ -365,17 +373,38 @@ impl Service {
         headers: &HeaderMap,
     ) -> Result<Caller, Failure> {
         let now = self.clock.instant();
-        match op.security.first().copied() {
-            Some(Scheme::AccessToken) => self.auth.caller_of(header(headers, "x-access-token"), now),
+        let meeting = op
+            .meeting_parameter
+            .and_then(|parameter| super::wire::param(query, parameter))
+            .unwrap_or_default();
+        let caller = match op.security.first().copied() {
+            Some(Scheme::AccessToken) => self.auth.caller_of(header(headers, "x-access-token"), now)?,
             Some(Scheme::ConferenceToken) => {
-                let parameter = scheme(Scheme::ConferenceToken).conference_parameter.unwrap_or_default();
-                let conference_id = super::wire::param(query, parameter).unwrap_or_default();
-                self.auth
-                    .conference_caller(header(headers, "x-conference-authorization"), &conference_id, now)
+                return self
+                    .auth
+                    .conference_caller(header(headers, "x-conference-authorization"), &meeting, now);
             }
-            // The authentication operations check their own credential.
-            _ => Ok(Caller::admin(self.auth.default_corp())),
-        }
+            Some(Scheme::QosConferenceToken) => {
+                return self.auth.conference_caller(header(headers, "conftoken"), &meeting, now);
+            }
+            // The authentication operations, and those a guest calls with a meeting's
+            // password, check their own credential.
+            _ => Caller::admin(self.auth.default_corp()),
+        };
+        // A guest's operation is served in the enterprise of the meeting it names.
+        let for_a_guest = op
+            .security
+            .iter()
+            .chain(op.optional_security)
+            .any(|s| *s == Scheme::GuestPassword)
+            || (op.security.is_empty() && !meeting.is_empty());
+        Ok(match self.auth.corp_of_meeting(&meeting) {
+            Some(corp) if for_a_guest => Caller {
+                corp: Some(corp.to_owned()),
+                ..caller
+            },
+            _ => caller,
+        })
     }
 }
 

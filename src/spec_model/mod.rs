@@ -303,6 +303,46 @@ impl<'a> Operation<'a> {
         )
     }
 
+    /// Its credentials split by need: the schemes every alternative requirement names
+    /// (required), and those only some name (sent when the handle has them). `None` when it
+    /// declares no `security`.
+    pub fn credentials(&self) -> Option<(Vec<&'a str>, Vec<&'a str>)> {
+        let requirements: Vec<Vec<&'a str>> = self
+            .raw
+            .get("security")?
+            .as_array()?
+            .iter()
+            .filter_map(Value::as_object)
+            .map(|requirement| requirement.keys().map(String::as_str).collect())
+            .collect();
+        let named = self.security()?;
+        let mut required = Vec::new();
+        let mut optional = Vec::new();
+        for name in named {
+            let list = if requirements.iter().all(|r| r.contains(&name)) {
+                &mut required
+            } else {
+                &mut optional
+            };
+            if !list.contains(&name) {
+                list.push(name);
+            }
+        }
+        Some((required, optional))
+    }
+
+    /// The query parameter naming the meeting a handle's credential is for: the operation's
+    /// own `x-meeting-conference-parameter`, else that of the first of its schemes with one.
+    pub fn meeting_parameter(&self) -> Option<&'a str> {
+        if let Some(own) = self.extension("x-meeting-conference-parameter") {
+            return own.as_str();
+        }
+        let schemes = self.spec.security_schemes()?;
+        self.security()?
+            .into_iter()
+            .find_map(|name| schemes.get(name)?.get("x-meeting-conference-parameter")?.as_str())
+    }
+
     /// Its parameters, each resolved.
     pub fn parameters(&self) -> Result<Vec<Parameter<'a>>, String> {
         let listed = self.raw.get("parameters").and_then(Value::as_array);

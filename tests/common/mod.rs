@@ -29,12 +29,16 @@ impl Captured {
 
     /// Method, path, query, headers (secrets and volatile values masked) and JSON body.
     pub fn render(&self) -> String {
-        const SECRET: &[&str] = &[
-            "authorization",
-            "x-access-token",
-            "x-conference-authorization",
-            "x-password",
-        ];
+        // Every credential's header: those of the spec's security schemes.
+        let secret: Vec<String> = spec()["components"]["securitySchemes"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(_, scheme)| match scheme["type"].as_str() {
+                Some("http") => "authorization".to_owned(),
+                _ => scheme["name"].as_str().unwrap_or_default().to_ascii_lowercase(),
+            })
+            .collect();
         const VOLATILE: &[&str] = &["host", "content-length", "accept-encoding"];
         let mut out = format!("{} {}", self.method, self.path);
         if let Some(query) = &self.query {
@@ -46,7 +50,7 @@ impl Captured {
             if VOLATILE.contains(&name.as_str()) {
                 continue;
             }
-            let value = if SECRET.contains(&name.as_str()) {
+            let value = if secret.iter().any(|s| s == name) {
                 mask(value)
             } else {
                 value.clone()
@@ -291,4 +295,34 @@ pub fn unix_now() -> i64 {
 /// A 40-character nonce made of `i` (the service wants 32 to 64 characters).
 pub fn nonce(i: usize) -> String {
     format!("{i:0>40}")
+}
+
+/// The meeting `op`'s handle is for: the value of its meeting parameter in `params`.
+pub fn meeting_of(
+    op: &huaweicloud_meeting::operations::OperationMeta,
+    params: &serde_json::Map<String, serde_json::Value>,
+) -> Option<String> {
+    params.get(op.meeting_parameter?)?.as_str().map(str::to_owned)
+}
+
+/// Calls `op` with JSON values on the handle its credential belongs to (`op.handle`): a
+/// conference handle with `password` as the host password, a guest handle with it as the
+/// meeting's password, for the meeting `meeting`; else the client itself.
+pub async fn call_on_handle(
+    client: &huaweicloud_meeting::Client,
+    op: &huaweicloud_meeting::operations::OperationMeta,
+    meeting: &str,
+    password: &str,
+    params: serde_json::Map<String, serde_json::Value>,
+    body: Option<serde_json::Value>,
+) -> Result<huaweicloud_meeting::ResponseValue<serde_json::Value>, huaweicloud_meeting::Error> {
+    use huaweicloud_meeting::operations::Handle;
+    match op.handle {
+        Handle::Conference => client.conference(meeting, password).call(op.id, params, body).await,
+        Handle::Guest => {
+            let guest = client.guest(meeting).with_password(password);
+            guest.call(op.id, params, body).await
+        }
+        _ => client.call(op.id, params, body).await,
+    }
 }

@@ -21,7 +21,8 @@ use std::time::Instant;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use huaweicloud_meeting::{ClientBuilder, Region, Secret};
+use huaweicloud_meeting::operations::{Handle, Scheme};
+use huaweicloud_meeting::{Client, ClientBuilder, Region, Secret};
 use serde_json::{Map, Value};
 
 use output::{Format, bad_input};
@@ -29,6 +30,9 @@ use spec::Operation;
 
 /// Where meeting-control commands find the host password (else they ask on a terminal).
 const HOST_PASSWORD: &str = "HUAWEICLOUD_MEETING_HOST_PASSWORD";
+/// Where a guest's commands find the meeting's password (else those that need one ask on a
+/// terminal).
+const GUEST_PASSWORD: &str = "HUAWEICLOUD_MEETING_GUEST_PASSWORD";
 
 fn cli(operations: &[Operation]) -> Command {
     let mut command = Command::new("meeting")
@@ -44,7 +48,8 @@ fn cli(operations: &[Operation]) -> Command {
         .after_help(
             "Configuration: HUAWEICLOUD_MEETING_APP_ID and _APP_KEY (App ID authentication; \
              _USER_ID to act as a user), or _ACCOUNT and _PASSWORD; _ENDPOINT and _CA_FILE. \
-             Meeting-control commands take the host password from HUAWEICLOUD_MEETING_HOST_PASSWORD \
+             Meeting-control commands take the host password from HUAWEICLOUD_MEETING_HOST_PASSWORD, \
+             a guest's commands the meeting's password from HUAWEICLOUD_MEETING_GUEST_PASSWORD, \
              or ask for it on a terminal. Secrets are never read from arguments.\n\n\
              Exit codes: 0 success, 2 bad input or configuration, 3 authentication refused, \
              4 service error, 5 transport failure, 1 anything else.",
@@ -113,10 +118,19 @@ fn operation_command(operation: &Operation) -> Command {
         about = format!("{about}\n\n{}", operation.description);
     }
     about.push_str(&format!("\n\nOperation {} ({} {}).", meta.id, meta.method, meta.path));
-    if operation.is_control() {
-        about.push_str(&format!(
+    match meta.handle {
+        Handle::Conference => about.push_str(&format!(
             " Meeting control: the host password comes from {HOST_PASSWORD} or a prompt."
-        ));
+        )),
+        Handle::Guest => about.push_str(&format!(
+            " A guest's operation: the meeting's password comes from {GUEST_PASSWORD}{}.",
+            if meta.security.contains(&Scheme::GuestPassword) {
+                " or a prompt"
+            } else {
+                " (none for a meeting without one)"
+            }
+        )),
+        _ => {}
     }
     let mut command = Command::new(operation.command.clone())
         .about(operation.summary.clone())
@@ -179,20 +193,57 @@ fn body(raw: &str) -> Result<Value, String> {
 }
 
 /// The host password of a meeting-control command: the variable, or a prompt on a terminal.
-fn host_password() -> Result<Secret, String> {
-    if let Ok(password) = std::env::var(HOST_PASSWORD)
+/// A password from the variable `variable`, else asked on a terminal (`what` names it).
+fn password(variable: &str, what: &str) -> Result<Secret, String> {
+    if let Ok(password) = std::env::var(variable)
         && !password.is_empty()
     {
         return Ok(Secret::new(password));
     }
     if std::io::stdin().is_terminal() {
-        return rpassword::prompt_password("host password: ")
+        return rpassword::prompt_password(format!("{what}: "))
             .map(Secret::new)
-            .map_err(|e| format!("cannot read the host password: {e}"));
+            .map_err(|e| format!("cannot read the {what}: {e}"));
     }
     Err(format!(
-        "meeting-control commands need the host password: set {HOST_PASSWORD} (no terminal to ask on)"
+        "this command needs the {what}: set {variable} (no terminal to ask on)"
     ))
+}
+
+/// A handle for the operation's meeting, named by its meeting parameter.
+enum OnHandle {
+    Client,
+    Conference(huaweicloud_meeting::Conference),
+    Guest(huaweicloud_meeting::Guest),
+}
+
+fn handle_for(operation: &Operation, client: &Client, params: &Map<String, Value>) -> Result<OnHandle, String> {
+    let meta = operation.meta;
+    if meta.handle == Handle::Client {
+        return Ok(OnHandle::Client);
+    }
+    let parameter = meta.meeting_parameter.unwrap_or("conferenceID");
+    let Some(meeting) = params.get(parameter).and_then(Value::as_str).map(str::to_owned) else {
+        return Err(format!(
+            "--{} is required: it names the meeting",
+            spec::kebab(parameter)
+        ));
+    };
+    Ok(match meta.handle {
+        Handle::Conference => {
+            OnHandle::Conference(client.conference(meeting, password(HOST_PASSWORD, "host password")?))
+        }
+        _ if meta.security.contains(&Scheme::GuestPassword) => OnHandle::Guest(
+            client
+                .guest(meeting)
+                .with_password(password(GUEST_PASSWORD, "meeting password")?),
+        ),
+        // The password is optional: sent when given.
+        _ => match std::env::var(GUEST_PASSWORD) {
+            Ok(given) if !given.is_empty() => OnHandle::Guest(client.guest(meeting).with_password(given)),
+            _ => OnHandle::Guest(client.guest(meeting)),
+        },
+    })
 }
 
 fn client_builder(matches: &ArgMatches, needs_credentials: bool) -> Result<ClientBuilder, String> {
@@ -255,16 +306,9 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
         Ok(client) => client,
         Err(error) => return output::failure(&error),
     };
-    let conference = if operation.is_control() {
-        let Some(conference) = params.get("conferenceID").and_then(Value::as_str).map(str::to_owned) else {
-            return bad_input("--conference-id is required for a meeting-control command");
-        };
-        match host_password() {
-            Ok(password) => Some(client.conference(conference, password)),
-            Err(message) => return bad_input(message),
-        }
-    } else {
-        None
+    let handle = match handle_for(operation, &client, &params) {
+        Ok(handle) => handle,
+        Err(message) => return bad_input(message),
     };
     let verbose = global.get_flag("verbose");
     if verbose {
@@ -283,9 +327,10 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
         }
     }
     let started = Instant::now();
-    let result = match &conference {
-        Some(conference) => conference.call(operation.meta.id, params, body).await,
-        None => client.call(operation.meta.id, params, body).await,
+    let result = match &handle {
+        OnHandle::Conference(conference) => conference.call(operation.meta.id, params, body).await,
+        OnHandle::Guest(guest) => guest.call(operation.meta.id, params, body).await,
+        OnHandle::Client => client.call(operation.meta.id, params, body).await,
     };
     let elapsed = started.elapsed();
     match result {

@@ -2,7 +2,7 @@
 //! command per operation, one flag per parameter, so an operation added to the spec is a new
 //! command without code here.
 
-use huaweicloud_meeting::operations::{OperationMeta, Scheme, operations};
+use huaweicloud_meeting::operations::{OperationMeta, operations};
 use huaweicloud_meeting::spec_model::Spec;
 use serde_json::Value;
 
@@ -35,16 +35,6 @@ pub struct Operation {
     pub body: Option<bool>,
     /// The schema of its body (to mask secrets in `--verbose`).
     pub body_schema: Option<Value>,
-}
-
-impl Operation {
-    /// A meeting-control operation: it runs on a conference handle with the host password.
-    pub fn is_control(&self) -> bool {
-        self.meta
-            .security
-            .iter()
-            .any(|s| matches!(s, Scheme::ConferenceToken | Scheme::HostPassword))
-    }
 }
 
 pub fn spec() -> &'static Value {

@@ -2,9 +2,11 @@
 //! on participants (`participants`) and on the meeting (`settings`). The tokens themselves
 //! belong to the auth area.
 
+mod interpretation;
 mod layouts;
 mod participants;
 mod permissions;
+mod quality;
 mod settings;
 
 use super::{Meeting, Meetings, Participant};
@@ -12,7 +14,7 @@ use crate::simulator::api::{Answer, Context, Handle, input};
 use crate::simulator::wire::{Failure, bad_request};
 
 /// Who performs meeting control: the host, holding the meeting-control token.
-const HOST: &str = "chair";
+pub(super) const HOST: &str = "chair";
 
 /// The participant `participant_id` of a meeting in progress (in it or its waiting room).
 fn participant<'a>(meeting: &'a mut Meeting, participant_id: &str) -> Result<&'a mut Participant, Failure> {
@@ -21,6 +23,18 @@ fn participant<'a>(meeting: &'a mut Meeting, participant_id: &str) -> Result<&'a
         .iter_mut()
         .find(|p| p.participant_id.as_deref() == Some(participant_id))
         .ok_or_else(|| unknown_participant(participant_id))
+}
+
+/// What a paused meeting refuses (the simulator's reading: Huawei documents no list): media
+/// starting again, i.e. unmuting someone, inviting someone to share, asking a camera on.
+fn not_paused(meeting: &Meeting, what: &str) -> Result<(), Failure> {
+    match &meeting.live {
+        Some(live) if live.controls.paused => Err(bad_request(format!(
+            "meeting {} is paused: resume it (pause_conference 0) before {what}",
+            meeting.conference_id
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn unknown_participant(participant_id: &str) -> Failure {

@@ -5,8 +5,8 @@ use super::*;
 impl Meetings {
     /// The examples' world: create_recurring_meeting's example series under the examples'
     /// `conferenceID` (its occurrences with the ids of search_meetings' example), the host
-    /// password of start_meeting's example, its attendees and the one delete_attendees'
-    /// example removes; and create_meeting's example meeting under update_meeting's example
+    /// password of start_meeting's example, the guest password of invite_with_pwd's example,
+    /// its attendees and the one delete_attendees' example removes; and create_meeting's example meeting under update_meeting's example
     /// `conferenceID` (update_meeting edits single meetings only); and the held meeting of the
     /// history examples. Returns what the other areas hear: the start of the series when it
     /// is put in progress (`in_progress`).
@@ -46,6 +46,9 @@ impl Meetings {
             return scheduled;
         };
         meeting.host_password = host_password;
+        if let Some(guest_password) = text(examples.body("invite_with_pwd").and_then(|b| b.get("pwd"))) {
+            meeting.guest_password = guest_password;
+        }
         // Occurrence ids as search_meetings' example lists them.
         let listed = examples
             .response("search_meetings")
@@ -110,6 +113,20 @@ impl Meetings {
         events.push(meeting.scheduled());
         if in_progress {
             events.push(meeting.activate(now, &mut self.next_participant, ""));
+            if let Some(live) = meeting.live.as_mut() {
+                // The holding list_network_quality's example names.
+                if let Some(uuid) = text(examples.operation_parameter("list_network_quality", "confuuid")) {
+                    live.conf_uuid = uuid;
+                }
+                // The interpreter groups set_interpreter_group's example sets: their channels
+                // exist for set_attendee_lan_channel's example.
+                if let Some(groups) = examples
+                    .body("set_interpreter_group")
+                    .and_then(|b| serde_json::from_value::<crate::types::RestSetInterpreterGroupBody>(b.clone()).ok())
+                {
+                    live.controls.interpreter_groups = groups.interpreter_groups;
+                }
+            }
         }
         self.meetings.insert(conference_id, meeting);
         events

@@ -25,6 +25,7 @@ impl Meetings {
                     in_waiting_room: p.in_waiting_room,
                     may_record_locally: p.may_record,
                     camera_asked_on: p.camera_asked_on,
+                    language_channel: p.language_channel.clone(),
                 })
                 .collect(),
             locked: c.locked,
@@ -45,6 +46,20 @@ impl Meetings {
             mmr_recording: c.mmr_recording,
             mmr_live: c.mmr_live,
             saved_layouts: c.layouts.iter().filter_map(|l| l.lay_out_name.clone()).collect(),
+            paused: c.paused,
+            interpreting: c.interpreting,
+            interpreter_groups: c
+                .interpreter_groups
+                .iter()
+                .map(|g| {
+                    (
+                        g.group_id.clone(),
+                        [g.first_language.clone(), g.second_language.clone()],
+                    )
+                })
+                .collect(),
+            language_channels: c.language_channels(),
+            custom_multi_picture: c.custom_picture.clone(),
         })
     }
 }

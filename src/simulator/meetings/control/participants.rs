@@ -1,7 +1,7 @@
 //! Meeting control of participants: invite, hang up, rename, roll-call, roles, hands,
 //! microphones, broadcast, the waiting room and the views of terminals.
 
-use super::{HOST, Meetings, participant, unknown_participant};
+use super::{HOST, Meetings, not_paused, participant, unknown_participant};
 use crate::ErrorCode;
 use crate::simulator::api::{Answer, Context, Handle, input};
 use crate::simulator::live::Role;
@@ -140,6 +140,9 @@ impl Handle<input::MuteParticipant> for Meetings {
         let id = input.participant_id;
         let mute = input.body.is_mute == 1;
         let meeting = self.in_progress_mut(&input.conference_id)?.0;
+        if !mute {
+            not_paused(meeting, "unmuting a participant")?;
+        }
         participant(meeting, &id)?.muted = mute;
         let code = if mute { "MUTE_PARTICIPANT" } else { "UNMUTE_PARTICIPANT" };
         meeting.log_control(cx.now, HOST, code, &id);

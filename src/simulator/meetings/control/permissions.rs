@@ -2,7 +2,7 @@
 //! own client, hands of several participants at once, camera and screen-share invitations)
 //! and of the media server's recording and live stream.
 
-use super::{HOST, Meetings, participant, unknown_participant};
+use super::{HOST, Meetings, not_paused, participant, unknown_participant};
 use crate::simulator::api::{Answer, Context, Handle, input};
 use crate::simulator::live::MmrRecording;
 use crate::simulator::wire::bad_request;
@@ -50,7 +50,11 @@ impl Handle<input::BatchHand> for Meetings {
 impl Handle<input::InviteOperateVideo> for Meetings {
     fn handle(&mut self, _: &mut Context<'_>, input: input::InviteOperateVideo) -> Answer<()> {
         let meeting = self.in_progress_mut(&input.conference_id)?.0;
-        participant(meeting, &input.participant_id)?.camera_asked_on = Some(input.body.status == 0);
+        let on = input.body.status == 0;
+        if on {
+            not_paused(meeting, "asking a camera on")?;
+        }
+        participant(meeting, &input.participant_id)?.camera_asked_on = Some(on);
         Ok(())
     }
 }
@@ -61,6 +65,9 @@ impl Handle<input::InviteShare> for Meetings {
         let id = input.participant_id;
         let meeting = self.in_progress_mut(&input.conference_id)?.0;
         participant(meeting, &id)?;
+        if input.body.share == 1 {
+            not_paused(meeting, "inviting someone to share")?;
+        }
         let controls = &mut meeting.live.as_mut().expect("in progress").controls;
         if input.body.share == 1 {
             controls.share_invited = Some(id.clone());
