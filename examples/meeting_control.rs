@@ -1,6 +1,8 @@
 //! A host runs a meeting, one line per step: start it, invite three people, mute everyone,
-//! let one speak, rename one, make one co-host, record, lock, prolong, hang up one, send one
-//! to the waiting room and admit them back, stop. Meeting control goes through
+//! let one speak, rename one, make one co-host, record, lock, prolong, run simultaneous
+//! interpretation (an interpreter group for Chinese and English, Ann in the English channel),
+//! save a layout and list the saved ones, show a custom two-picture layout, hang up one, send
+//! one to the waiting room and admit them back, stop. Meeting control goes through
 //! `client.conference(id, host_password)`, which obtains the meeting-control token itself.
 //!
 //! Without configuration it starts the embedded simulator (HTTPS). With
@@ -21,9 +23,12 @@ use std::time::Duration;
 use chrono::Utc;
 use common::report;
 use huaweicloud_meeting::types::{
-    Attendee, AttendeeType, RestAllowWaitingParticipantReqBody, RestBulkHangUpReqBody, RestInviteReqBody,
-    RestLockReqBody, RestMoveToWaitingRoomReqBody, RestMuteParticipantReqBody, RestMuteReqBody, RestProlongDurReqBody,
-    RestRenamePartReqBody, RestScheduleConfDto, RestSetCohostBody, RestSetRecordReqBody, StartRequest,
+    Attendee, AttendeeType, InterpreterGroupInfo, RestAllowWaitingParticipantReqBody, RestBulkHangUpReqBody,
+    RestCustomMultiPictureBody, RestCustomMultiPictureBodyImageType, RestInviteReqBody, RestLockReqBody,
+    RestMoveToWaitingRoomReqBody, RestMuteParticipantReqBody, RestMuteReqBody, RestPicLayout, RestPicLayoutBody,
+    RestProlongDurReqBody, RestRenamePartReqBody, RestScheduleConfDto, RestSetAttendeeLanChannelBody,
+    RestSetCohostBody, RestSetInterpreterGroupBody, RestSetRecordReqBody, RestSimultaneousInterpretationBody,
+    RestSubscriberInPic, StartRequest,
 };
 use huaweicloud_meeting::{Client, Conference, Secret};
 
@@ -220,6 +225,93 @@ async fn run(client: &Client, existing: Option<(String, Secret)>, invitees: &[St
             .send()
     );
     report("prolong_meeting", "30 minutes more", &prolonged);
+    let group = step!(
+        "set_interpreter_group",
+        host.set_interpreter_group()
+            .conference_id(&id)
+            .body(RestSetInterpreterGroupBody::builder().interpreter_groups(vec![
+                InterpreterGroupInfo::builder()
+                    .group_id("zh-en")
+                    .group_name("Chinese-English")
+                    .first_language("zh")
+                    .second_language("en"),
+            ]))
+            .send()
+    );
+    report("set_interpreter_group", "channels zh and en", &group);
+    let interpreting = step!(
+        "resume_simultaneous_interpretation",
+        host.resume_simultaneous_interpretation()
+            .conference_id(&id)
+            .body(RestSimultaneousInterpretationBody::builder().simultaneous_interpretation(1))
+            .send()
+    );
+    report("resume_simultaneous_interpretation", "interpreting", &interpreting);
+    let channel = step!(
+        "set_attendee_lan_channel",
+        host.set_attendee_lan_channel()
+            .conference_id(&id)
+            .body(
+                RestSetAttendeeLanChannelBody::builder()
+                    .listen_lan_channel("en")
+                    .speak_lan_channel("en")
+                    .participant_ids(vec![speaker.clone()]),
+            )
+            .send()
+    );
+    report(
+        "set_attendee_lan_channel",
+        "Ann listens and speaks in English",
+        &channel,
+    );
+    let saved = step!(
+        "save_layout",
+        host.save_layout()
+            .conference_id(&id)
+            .body(
+                RestPicLayoutBody::builder().rest_pic_layout(
+                    RestPicLayout::builder()
+                        .lay_out_name("Speaker")
+                        .pic_num(1)
+                        .image_type("Single"),
+                )
+            )
+            .send()
+    );
+    report("save_layout", "layout \"Speaker\" saved", &saved);
+    let layouts = step!("show_layout", host.show_layout().conference_id(&id).send());
+    let names_saved: Vec<String> = layouts
+        .pic_layouts
+        .iter()
+        .filter_map(|l| l.lay_out_name.clone())
+        .collect();
+    report("show_layout", &format!("saved: {}", names_saved.join(", ")), &layouts);
+    let pictures = step!(
+        "set_custom_multi_picture",
+        host.set_custom_multi_picture()
+            .conference_id(&id)
+            .body(
+                RestCustomMultiPictureBody::builder()
+                    .manual_set(1)
+                    .image_type(RestCustomMultiPictureBodyImageType::Two)
+                    .subscriber_in_pics(
+                        invitees
+                            .iter()
+                            .take(2)
+                            .zip(1..)
+                            .map(|(number, index)| {
+                                RestSubscriberInPic::builder()
+                                    .index(index)
+                                    .subscriber(vec![number.clone()])
+                                    .try_into()
+                                    .expect("a picture")
+                            })
+                            .collect::<Vec<RestSubscriberInPic>>(),
+                    ),
+            )
+            .send()
+    );
+    report("set_custom_multi_picture", "Ann and Ben side by side", &pictures);
     let hung_up = step!(
         "hang_up",
         host.hang_up()

@@ -292,6 +292,10 @@ impl Guest {
 #[cfg(feature = "meetings")]
 const HOST_ROLE: &str = "chair";
 
+/// The role of the guests' entry.
+#[cfg(feature = "meetings")]
+const GUEST_ROLE: &str = "general";
+
 // A meeting as the scheduling operations describe it (group `meetings`).
 #[cfg(feature = "meetings")]
 impl types::ConferenceInfo {
@@ -302,6 +306,16 @@ impl types::ConferenceInfo {
             .iter()
             .flatten()
             .find(|entry| entry.conference_role.as_deref() == Some(HOST_ROLE))
+            .and_then(|entry| entry.password.as_ref())
+    }
+
+    /// The guest password of this meeting (its `general` entry of `passwordEntry`), when the
+    /// answer carried it: what [`Guest::with_password`] takes.
+    pub fn guest_password(&self) -> Option<&Secret> {
+        self.password_entry
+            .iter()
+            .flatten()
+            .find(|entry| entry.conference_role.as_deref() == Some(GUEST_ROLE))
             .and_then(|entry| entry.password.as_ref())
     }
 }

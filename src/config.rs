@@ -130,6 +130,14 @@ impl ClientBuilder {
         self
     }
 
+    /// No credentials: only the operations that need none work (`check_token`,
+    /// `invite_with_pwd`, a guest's `create_anonymous_auth_random`); any other is refused
+    /// before sending, naming what it needs.
+    pub fn without_credentials(mut self) -> Self {
+        self.credentials = None;
+        self
+    }
+
     /// Timeout of establishing a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;

@@ -44,6 +44,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! What a guest does with a meeting's ID and password (checking the meeting, obtaining the
+//! random a client joins with) is on the [`Guest`] handle, `client.guest(id)`, which sends
+//! the password given with [`Guest::with_password`] as `X-Password`.
+//!
 //! # Test against the simulator
 //!
 //! With the `simulator` feature, `simulator::Simulator` serves the API on 127.0.0.1 over
@@ -107,9 +111,9 @@
 //! 4. `pipeline`: one call, phase by phase (build and validate, origin, scope, authorize, send
 //!    with retries, renew once, classify, decode), over any handle that implements its
 //!    `Caller` trait;
-//! 5. `generated`: the progenitor client and its `Conference` handle (never edited by hand;
-//!    each `send()` calls the pipeline);
-//! 6. `client`: authentication, the `Conference` handle (its meeting-control methods are
+//! 5. `generated`: the progenitor client and its `Conference` and `Guest` handles (never
+//!    edited by hand; each `send()` calls the pipeline);
+//! 6. `client`: authentication, the `Conference` and `Guest` handles (their methods are
 //!    generated), sign-out and the token fetches (the `Caller` of the generated client); `download`: files the service hands out URLs for;
 //!    `edit`: the read-modify-write edits (`Client::edit_meeting`...), reading the spec's
 //!    pairing;

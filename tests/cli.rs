@@ -128,6 +128,35 @@ async fn meeting_control_takes_the_host_password_from_the_environment_only() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_s_commands_take_the_meeting_password_from_the_environment_only() {
+    let sim = Simulator::builder().spec_examples(true).start().await.unwrap();
+    // The examples' meeting opens to the host password as to the guest's.
+    let password = common::example_body("start_meeting").unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // No variable and no terminal: refused before anything is sent.
+    let output = meeting(&sim, &[], example_args("create_anonymous_auth_random")).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(text(&output.stderr).contains("HUAWEICLOUD_MEETING_GUEST_PASSWORD"));
+    assert_eq!(sim.count("create_anonymous_auth_random"), 0);
+    let output = meeting(
+        &sim,
+        &[("HUAWEICLOUD_MEETING_GUEST_PASSWORD", password.as_str())],
+        example_args("create_anonymous_auth_random"),
+    )
+    .await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stdout).contains("siteUrl"), "{}", text(&output.stdout));
+    // Where the password is optional, the command runs without it and says it is needed.
+    let output = meeting(&sim, &[], example_args("create_auth_random")).await;
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let answer: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(answer["need_password"], true);
+    assert!(answer.get("random").is_none(), "{answer}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_have_their_own_exit_codes_and_say_why() {
     let sim = Simulator::start().await.unwrap();
     // Bad input: the spec's limit, named; nothing sent.

@@ -15,13 +15,13 @@ pub fn report<T>(operation: &str, outcome: &str, response: &ResponseValue<T>) {
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
         .unwrap_or("-");
-    println!("ok    {operation:<26} {outcome:<52} request-id {request_id}");
+    println!("ok    {operation:<34} {outcome:<52} request-id {request_id}");
 }
 
 /// Prints the error of a step (code, message, request id) and fails.
 pub fn failed(operation: &str, error: &Error) -> ExitCode {
     println!(
-        "FAIL  {operation:<26} {error}\n      code {} | message {} | request-id {}",
+        "FAIL  {operation:<34} {error}\n      code {} | message {} | request-id {}",
         error.code().map_or("-".into(), |c| c.to_string()),
         error.message().unwrap_or("-"),
         error.request_id().unwrap_or("-"),
@@ -90,7 +90,7 @@ pub async fn authenticate(client: &Client) -> Result<(), ExitCode> {
         .await
         .map_err(|error| failed("create_app_id_token", &error))?;
     println!(
-        "ok    {:<26} {:<52}",
+        "ok    {:<34} {:<52}",
         "create_app_id_token", "App ID authenticated, access token cached"
     );
     Ok(())
