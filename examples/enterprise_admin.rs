@@ -1,6 +1,8 @@
 //! An enterprise administrator's day, one line per step: a department tree and two users,
 //! found by search and in the directory; one made an administrator; the other disabled (its
-//! authentication then fails) and given a cloud meeting room; then everything cleaned up.
+//! authentication then fails) and given a cloud meeting room; a hard terminal added, disabled
+//! and removed; an App ID added, used to sign in, its key reset (the old key then fails) and
+//! deleted; then everything cleaned up.
 //!
 //! Without configuration it starts the embedded simulator (HTTPS). With
 //! HUAWEICLOUD_MEETING_APP_ID and HUAWEICLOUD_MEETING_APP_KEY set (an administrator's App ID;
@@ -15,7 +17,7 @@ mod common;
 use std::process::ExitCode;
 
 use common::report;
-use huaweicloud_meeting::types::{AddUserDto, CorpAdminDto, DeptDto};
+use huaweicloud_meeting::types::{AddAppIdRequestBody, AddDeviceDto, AddUserDto, CorpAdminDto, DeptDto};
 use huaweicloud_meeting::{Client, ClientBuilder, Credentials, Error, ErrorKind};
 
 #[tokio::main]
@@ -32,18 +34,13 @@ async fn main() -> ExitCode {
             std::env::var("HUAWEICLOUD_MEETING_APP_KEY").unwrap_or_default(),
         ),
     };
-    let member_client = |user: &str| match &simulator {
-        Some(sim) => sim
-            .client_builder()
-            .credentials(Credentials::app_id(app.0.clone(), app.1.clone()).user_id(user))
-            .build(),
-        // The configured endpoint and CA, the user's App ID credentials.
-        None => ClientBuilder::from_env().and_then(|b| {
-            b.credentials(Credentials::app_id(app.0.clone(), app.1.clone()).user_id(user))
-                .build()
-        }),
+    // A client with other credentials, on the same endpoint (and CA).
+    let connect = |credentials: Credentials| match &simulator {
+        Some(sim) => sim.client_builder().credentials(credentials).build(),
+        None => ClientBuilder::from_env().and_then(|b| b.credentials(credentials).build()),
     };
-    run(&client, &member_client).await
+    let member_client = |user: &str| connect(Credentials::app_id(app.0.clone(), app.1.clone()).user_id(user).into());
+    run(&client, &member_client, &connect).await
 }
 
 fn user(account: &str, name: &str, phone: &str, dept: &str) -> AddUserDto {
@@ -61,7 +58,11 @@ fn user(account: &str, name: &str, phone: &str, dept: &str) -> AddUserDto {
         .expect("every field is valid")
 }
 
-async fn run(client: &Client, member_client: &dyn Fn(&str) -> Result<Client, Error>) -> ExitCode {
+async fn run(
+    client: &Client,
+    member_client: &dyn Fn(&str) -> Result<Client, Error>,
+    connect: &dyn Fn(Credentials) -> Result<Client, Error>,
+) -> ExitCode {
     let engineering = step!(
         "add_department",
         client
@@ -155,7 +156,7 @@ async fn run(client: &Client, member_client: &dyn Fn(&str) -> Result<Client, Err
     match member_client("example-erik") {
         Ok(erik) => match erik.authenticate().await {
             Err(auth) if auth.kind() == ErrorKind::CredentialsRejected => println!(
-                "ok    {:<26} {:<52}",
+                "ok    {:<34} {:<52}",
                 "create_app_id_token",
                 format!("Erik refused: {auth}")
             ),
@@ -214,10 +215,110 @@ async fn run(client: &Client, member_client: &dyn Fn(&str) -> Result<Client, Err
             .send()
     );
     report("batch_delete_users", "Dora and Erik deleted", &deleted);
+    if let Err(code) = terminals(client, &engineering_code).await {
+        return code;
+    }
+    if let Err(code) = app_ids(client, connect).await {
+        return code;
+    }
     for (code, name) in [(&platform_code, "Platform"), (&engineering_code, "Engineering")] {
         let removed = step!("delete_department", client.delete_department().dept_code(code).send());
         report("delete_department", &format!("{name} deleted"), &removed);
     }
     println!("done: every step succeeded");
     ExitCode::SUCCESS
+}
+
+/// A hard terminal in Engineering: added, disabled, removed.
+async fn terminals(client: &Client, department: &str) -> Result<(), ExitCode> {
+    let sn = "EXAMPLE0000000000001";
+    let models = step_or!("show_device_types", client.show_device_types().send());
+    report(
+        "show_device_types",
+        &format!("{} terminal models", models.len()),
+        &models,
+    );
+    let added = step_or!(
+        "add_device",
+        client
+            .add_device()
+            .body(
+                AddDeviceDto::builder()
+                    .sn(sn.to_owned())
+                    .name("Engineering room".to_owned())
+                    .model("TE30")
+                    .dept_code(department.to_owned())
+                    .email("rooms@example.com")
+                    // No activation code e-mail for an example.
+                    .send_notify("0".to_owned()),
+            )
+            .send()
+    );
+    let number = added.number.clone().unwrap_or_default();
+    report("add_device", &format!("TE30 {sn}, number {number}"), &added);
+    let disabled = step_or!(
+        "batch_update_devices_status",
+        client
+            .batch_update_devices_status()
+            .value(1)
+            .body(vec![sn.to_owned()])
+            .send()
+    );
+    report("batch_update_devices_status", "the terminal is disabled", &disabled);
+    let status = step_or!(
+        "show_device_status",
+        client.show_device_status().body(vec![number]).send()
+    );
+    let registered = status.first().and_then(|s| s.reg_status.as_deref()) == Some("0");
+    report(
+        "show_device_status",
+        if registered { "registered" } else { "not registered" },
+        &status,
+    );
+    let removed = step_or!(
+        "batch_delete_devices",
+        client.batch_delete_devices().body(vec![sn.to_owned()]).send()
+    );
+    report("batch_delete_devices", "the terminal is removed", &removed);
+    Ok(())
+}
+
+/// An App ID of the enterprise: added, used to sign in, its key reset (the old key then
+/// fails), deleted.
+async fn app_ids(client: &Client, connect: &dyn Fn(Credentials) -> Result<Client, Error>) -> Result<(), ExitCode> {
+    let added = step_or!(
+        "add_app_id",
+        client
+            .add_app_id()
+            .body(AddAppIdRequestBody::builder().app_name("Example roster sync"))
+            .send()
+    );
+    let (Some(app_id), Some(key)) = (added.app_id.clone(), added.app_key.clone()) else {
+        println!("FAIL  add_app_id: no App ID or key in the answer");
+        return Err(ExitCode::FAILURE);
+    };
+    report("add_app_id", &format!("App ID {app_id}"), &added);
+    let signed_in = |key: &str| connect(Credentials::app_id(app_id.clone(), key.to_owned()).into());
+    let app = signed_in(key.expose()).map_err(|e| common::failed("configure", &e))?;
+    step_or!("create_app_id_token", app.authenticate());
+    println!(
+        "ok    {:<34} {:<52}",
+        "create_app_id_token", "signed in with the new App ID"
+    );
+    let reset = step_or!("reset_app_key", client.reset_app_key().app_id(&app_id).send());
+    report("reset_app_key", "a new key", &reset);
+    let old = signed_in(key.expose()).map_err(|e| common::failed("configure", &e))?;
+    match old.authenticate().await {
+        Err(refused) if refused.kind() == ErrorKind::CredentialsRejected => {
+            println!("ok    {:<34} {:<52}", "create_app_id_token", "the old key is refused")
+        }
+        Err(error) => return Err(common::failed("create_app_id_token", &error)),
+        Ok(()) => {
+            println!("FAIL  create_app_id_token: the old key still signs in");
+            return Err(ExitCode::FAILURE);
+        }
+    }
+    let deleted = step_or!("delete_app_id", client.delete_app_id().app_id(&app_id).send());
+    report("delete_app_id", "App ID deleted", &deleted);
+    Ok(())
 }

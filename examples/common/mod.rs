@@ -30,6 +30,17 @@ pub fn failed(operation: &str, error: &Error) -> ExitCode {
 }
 
 /// Awaits a call; on failure prints it and returns from `main` with a failure.
+/// As `step!`, in a function returning `Result<_, ExitCode>`.
+#[allow(unused_macros)]
+macro_rules! step_or {
+    ($operation:expr, $call:expr) => {
+        match $call.await {
+            Ok(value) => value,
+            Err(error) => return Err(common::failed($operation, &error)),
+        }
+    };
+}
+
 macro_rules! step {
     ($operation:expr, $call:expr) => {
         match $call.await {

@@ -134,6 +134,21 @@ error_codes! {
     DepartmentNotFound = "USG.201030000",
     /// `USG.201030006`: the top-level department cannot be deleted.
     TopDepartmentProtected = "USG.201030006",
+    /// `USG.201050000`: the hard terminal does not exist.
+    DeviceNotFound = "USG.201050000",
+    /// `USG.201050005`: the enterprise's hard terminal resources are all used.
+    DeviceResourcesUsedUp = "USG.201050005",
+    /// `USG.201050006`: no hard terminal resource is left to enable a terminal with.
+    NoDeviceResourceLeft = "USG.201050006",
+    /// `USG.201050010`: a terminal's activation code was reset the most times a day allows (5).
+    ActivationCodeResetLimit = "USG.201050010",
+    /// `USG.206010025`: the App ID check failed (unknown, deleted or disabled App ID; client
+    /// SDK table).
+    AppIdCheckFailed = "USG.206010025",
+    /// `USG.206110004`: the enterprise has the most App IDs it may have (10).
+    AppIdLimitReached = "USG.206110004",
+    /// `USG.206110009`: the App ID is not one of the enterprise's.
+    AppIdNotInEnterprise = "USG.206110009",
 }
 
 impl fmt::Display for ErrorCode {

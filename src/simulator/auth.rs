@@ -63,6 +63,15 @@ pub(super) struct Auth {
     /// Host passwords of the meetings, by (enterprise, conferenceID), and whether each is in
     /// progress.
     hosts: HashMap<(String, String), (Secret, bool)>,
+    /// The enterprises' own App IDs (add_app_id): App ID -> its enterprise, key, enabled.
+    enterprise_apps: HashMap<String, EnterpriseApp>,
+}
+
+/// An App ID an enterprise made for itself: it acts in that enterprise.
+pub(super) struct EnterpriseApp {
+    pub(super) corp: String,
+    pub(super) key: Secret,
+    pub(super) enabled: bool,
 }
 
 fn invalid_token() -> Failure {
@@ -93,6 +102,7 @@ impl Auth {
             conference_tokens: HashMap::new(),
             conference_validity: config.conference_token_validity,
             hosts: HashMap::new(),
+            enterprise_apps: HashMap::new(),
         }
     }
 
@@ -148,6 +158,17 @@ impl Auth {
                     users.retain(|u| u.account != *account);
                 }
                 self.revoke(corp, account, third_account.as_deref());
+            }
+            Event::AppIdChanged { app_id, key, enabled } => {
+                let app = EnterpriseApp {
+                    corp: corp.to_owned(),
+                    key: key.clone(),
+                    enabled: *enabled,
+                };
+                self.enterprise_apps.insert(app_id.clone(), app);
+            }
+            Event::AppIdRemoved { app_id } => {
+                self.enterprise_apps.remove(app_id);
             }
             Event::RoomAssigned { .. } | Event::WebinarRoomAdded { .. } => {}
         }

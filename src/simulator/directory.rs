@@ -1,5 +1,7 @@
 //! The enterprise directory: users (accounts, third-party user IDs, status, department),
-//! the department tree, administrators, devices and the enterprise's resources.
+//! the department tree, administrators, hard terminals and the activation codes of smart
+//! screens, boards and IdeaHubs (`devices`), the enterprise's App IDs and SSO (`apps`), its
+//! registration and resources (`corp`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,14 +13,17 @@ use super::wire::{Failure, fail, hex_id, int32, page, page_of};
 use crate::ErrorCode;
 use crate::Secret;
 use crate::types::{
-    AddDepartmentResponse, ChildDeptDto, DeptBasicDto, QueryCorpAdminResultDto, QueryDeptResultDto,
-    QueryDeviceResultDto, QueryUserResultDto, QueryVmrPkgResResultDto, ResDetailDto, SearchCorpDirResponse,
-    SearchCorpDirSearchScope, SearchDevicesResponse, SearchUserResultDto, SearchUsersResponse,
-    ShowCorpResourceResponse, ShowDepartmentResponse, UserDto,
+    AddDepartmentResponse, ChildDeptDto, CorpBasicInfoDto, DeptBasicDto, QueryCorpAdminResultDto, QueryDeptResultDto,
+    QueryDeviceResultDto, QueryResourceResultDto, QueryUserResultDto, QueryVmrPkgResResultDto, ResDetailDto,
+    SearchCorpDirResponse, SearchCorpDirSearchScope, SearchCorpResourcesResponse, SearchDevicesResponse,
+    SearchUserResultDto, SearchUsersResponse, ShowCorpResourceResponse, ShowDepartmentResponse, ShowOrgResResponse,
+    UserDto,
 };
 
+mod apps;
 mod corp;
 mod departments;
+mod devices;
 mod users;
 
 /// The root department, which always exists.
@@ -28,6 +33,9 @@ const ROOT: &str = "1";
 const DEFAULT_ADMIN: i32 = 0;
 const ADMINISTRATOR: i32 = 1;
 const MEMBER: i32 = 2;
+
+/// `userType` of an ordinary user (device accounts have theirs: `devices::VisionType`).
+const ORDINARY_USER: i32 = 2;
 
 struct User {
     id: String,
@@ -51,6 +59,11 @@ struct User {
     status: i32,
     admin_type: i32,
     created: DateTime<Utc>,
+    /// 2 an ordinary user; 12 smart screen, 13 IdeaHub, 14 SmartRooms (device accounts).
+    user_type: i32,
+    /// A device account is not activated until its device uses the activation code (the
+    /// simulator has no device: they stay inactive).
+    activated: bool,
 }
 
 impl User {
@@ -87,6 +100,19 @@ struct Device {
     sn: String,
     number: String,
     dept_code: String,
+    /// The terminal's account (what its number belongs to).
+    account: String,
+    /// 0 normal, 1 disabled.
+    status: i32,
+    description: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    country: Option<String>,
+    prj_code_mode: Option<i32>,
+    /// Its activation code (sent by SMS or e-mail, never answered).
+    code: Secret,
+    /// When its activation code was reset (reset_activecode), for the daily limit.
+    resets: Vec<DateTime<Utc>>,
 }
 
 pub(super) struct Directory {
@@ -100,6 +126,20 @@ pub(super) struct Directory {
     assignments: Vec<(String, Option<String>)>,
     /// The conference IDs of the meetings in progress.
     in_progress: BTreeSet<String>,
+    /// The enterprise's ID, name and what its registration info holds.
+    corp_id: String,
+    address: Option<String>,
+    auto_user_create: bool,
+    /// Its webinar rooms (for its resources).
+    webinar_rooms: usize,
+    /// The holdings that ended (for the day's statistics): start and end.
+    held: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+    /// Activation codes of smart screens, boards and IdeaHubs.
+    vision_codes: Vec<devices::VisionCode>,
+    /// The enterprise's App IDs.
+    app_ids: Vec<apps::AppId>,
+    /// The SSO configuration set (set_sso_config), its client secret kept.
+    sso: Option<crate::types::AuthorizeConfigInfoRequestBody>,
 }
 
 fn user_not_found(account: &str) -> Failure {
@@ -124,7 +164,7 @@ fn invalid(message: impl Into<String>) -> Failure {
 }
 
 impl Directory {
-    pub(super) fn new(rooms: usize) -> Self {
+    pub(super) fn new(config: &super::SimulatorBuilder, corp_id: &str) -> Self {
         let mut departments = BTreeMap::new();
         departments.insert(
             ROOT.to_owned(),
@@ -144,10 +184,27 @@ impl Directory {
                 sn: "21500102863RM3900027".into(),
                 number: "+99111283520146".into(),
                 dept_code: ROOT.to_owned(),
+                account: hex_id(),
+                status: 0,
+                description: None,
+                phone: None,
+                email: None,
+                country: None,
+                prj_code_mode: None,
+                code: devices::new_code(),
+                resets: Vec::new(),
             }],
-            rooms,
+            rooms: config.rooms,
             assignments: Vec::new(),
             in_progress: BTreeSet::new(),
+            corp_id: corp_id.to_owned(),
+            address: None,
+            auto_user_create: false,
+            webinar_rooms: config.webinar_rooms,
+            held: Vec::new(),
+            vision_codes: Vec::new(),
+            app_ids: Vec::new(),
+            sso: None,
         }
     }
 
@@ -299,6 +356,7 @@ impl Listener for Directory {
             }
             Event::MeetingEnded(held) => {
                 self.in_progress.remove(&held.conference_id);
+                self.held.push((held.started, held.ended));
             }
             _ => {}
         }
@@ -307,8 +365,9 @@ impl Listener for Directory {
 
 impl Directory {
     /// The examples' world: the departments and users the examples name (from search_users'
-    /// and search_department_by_name's examples), alice an administrator. Answers the
-    /// `UserChanged` events of the users added.
+    /// and search_department_by_name's examples), alice an administrator; the App ID and the
+    /// activation code the examples name. Answers the `UserChanged` and `AppIdChanged` events
+    /// of what it added.
     pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, now: DateTime<Utc>) -> Vec<Event> {
         use serde_json::Value;
         let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).map(str::to_owned);
@@ -386,9 +445,13 @@ impl Directory {
                     .and_then(|t| i32::try_from(t).ok())
                     .unwrap_or(MEMBER),
                 created: now,
+                user_type: ORDINARY_USER,
+                activated: true,
             });
             events.push(self.users.last().expect("just added").changed());
         }
+        events.extend(self.seed_app_ids(examples, now));
+        self.seed_vision_codes(examples, now);
         events
     }
 }

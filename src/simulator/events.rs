@@ -37,6 +37,11 @@ pub(crate) enum Event {
     RoomAssigned { vmr_id: String, member: Option<String> },
     /// The enterprise has a webinar room (webinars).
     WebinarRoomAdded { id: String, vmr_id: String },
+    /// One of the enterprise's App IDs was added or changed: the key it signs with, whether
+    /// it may authenticate (auth).
+    AppIdChanged { app_id: String, key: Secret, enabled: bool },
+    /// One of the enterprise's App IDs was deleted (auth).
+    AppIdRemoved { app_id: String },
 }
 
 /// One holding of a meeting, as the areas other than meetings need it.

@@ -50,12 +50,12 @@ pub(super) struct Enterprise {
 }
 
 impl Enterprise {
-    fn new(config: &SimulatorBuilder) -> Self {
+    fn new(config: &SimulatorBuilder, corp_id: &str) -> Self {
         Enterprise {
             meetings: Meetings::new(config),
             recordings: Recordings::default(),
             rooms: Rooms::new(config),
-            directory: Directory::new(config.rooms),
+            directory: Directory::new(config, corp_id),
             webinars: Webinars::default(),
         }
     }
@@ -90,7 +90,7 @@ impl Service {
         let mut enterprises = BTreeMap::new();
         let mut announced = Vec::new();
         for corp in std::iter::once(&config.corp_id).chain(&config.other_corps) {
-            let enterprise = Enterprise::new(config);
+            let enterprise = Enterprise::new(config, corp);
             let mut events = enterprise.directory.accounts();
             events.extend(enterprise.rooms.announce());
             announced.push((corp.clone(), events));

@@ -14,6 +14,11 @@ fn wrong_credentials(message: &str) -> Failure {
     fail(401, ErrorCode::WrongCredentials, message.to_owned())
 }
 
+/// An App ID that is not (or no longer) one that may authenticate.
+fn app_id_refused(message: &str) -> Failure {
+    fail(401, ErrorCode::AppIdCheckFailed, message.to_owned())
+}
+
 impl Auth {
     /// Issues an access token for `caller` and answers the service's `TokenDTO` for it.
     fn issue(&mut self, cx: &mut Context<'_>, caller: Caller, info: UserInfo) -> Answer<TokenDto> {
@@ -100,20 +105,29 @@ impl Handle<input::CreateAppIdToken> for Auth {
             .ok_or_else(|| wrong_credentials("Authorization is missing"))?;
         let (signature, access) = parse_hmac_authorization(&authorization)
             .ok_or_else(|| wrong_credentials("Authorization is not `HMAC-SHA256 signature=...`"))?;
-        if auth.app_id != self.app_id
-            || access.is_some_and(|a| BASE64.decode(a).ok().as_deref() != Some(auth.app_id.as_bytes()))
-        {
+        if access.is_some_and(|a| BASE64.decode(a).ok().as_deref() != Some(auth.app_id.as_bytes())) {
             return Err(wrong_credentials("Unknown App ID"));
         }
+        // The simulator's App ID, or one an enterprise made for itself (add_app_id), which
+        // acts in that enterprise only.
+        let (key, own_corp) = if auth.app_id == self.app_id {
+            (self.app_key.clone(), None)
+        } else {
+            match self.enterprise_apps.get(&auth.app_id) {
+                Some(app) if app.enabled => (app.key.clone(), Some(app.corp.clone())),
+                Some(_) => return Err(app_id_refused("The App ID is disabled")),
+                None => return Err(app_id_refused("Unknown App ID")),
+            }
+        };
         // Single-enterprise mode refuses a corp ID; an SP's (multi-tenant) App ID names the
         // enterprise it acts in, and without one acts as the SP administrator.
         let corp = auth.corp_id.as_deref().filter(|c| !c.is_empty());
-        if corp.is_some() && self.sp.is_none() {
+        if corp.is_some() && (self.sp.is_none() || own_corp.is_some()) {
             return Err(wrong_credentials("corpId is only allowed in multi-tenant mode"));
         }
         let expected = crate::auth::app_id_signature(
             &auth.app_id,
-            self.app_key.expose(),
+            key.expose(),
             corp.filter(|_| self.sp.is_some()),
             auth.user_id.as_deref(),
             auth.expire_time,
@@ -135,6 +149,7 @@ impl Handle<input::CreateAppIdToken> for Auth {
         let user = auth.user_id.clone().unwrap_or_default();
         // The SP administrator acts in no enterprise.
         let corp = match (corp, &self.sp) {
+            _ if own_corp.is_some() => own_corp,
             (Some(corp), _) => Some(corp.to_owned()),
             (None, Some(_)) if user.is_empty() => None,
             (None, _) => Some(self.default_corp.clone()),

@@ -128,18 +128,7 @@ impl Handle<input::SearchDevices> for Directory {
             .filter(|d| key.is_empty() || d.name.contains(&key) || d.sn.contains(&key) || d.number.contains(&key))
             .filter(|d| input.model.as_ref().is_none_or(|m| &d.model == m))
             .filter(|d| departments.as_ref().is_none_or(|codes| codes.contains(&d.dept_code)))
-            .map(|d| QueryDeviceResultDto {
-                name: Some(d.name.clone()),
-                type_: Some("TE".into()),
-                model: Some(d.model.clone()),
-                sn: Some(d.sn.clone()),
-                number: Some(d.number.clone()),
-                dept_code: Some(d.dept_code.clone()),
-                dept_name: self.departments.get(&d.dept_code).map(|x| x.name.clone()),
-                dept_name_path: Some(self.path(&d.dept_code, true)),
-                status: Some(0),
-                ..QueryDeviceResultDto::default()
-            })
+            .map(|d| self.device_result(d))
             .collect();
         Ok(page_of!(SearchDevicesResponse, devices, offset, limit))
     }
@@ -156,7 +145,7 @@ impl Handle<input::ShowCorpResource> for Directory {
         };
         Ok(ShowCorpResourceResponse {
             te_soft_count: Some(count(500, self.users.len())),
-            te1080p_hard_count: Some(count(10, self.devices.len())),
+            te1080p_hard_count: Some(count(super::devices::HARD_TERMINALS, self.devices.len())),
             conf_call_count: Some(count(50, self.in_progress.len())),
             vmr: Some(vec![QueryVmrPkgResResultDto {
                 vmr_pkg_id: Some("cloud-meeting-room-10".into()),
@@ -170,6 +159,145 @@ impl Handle<input::ShowCorpResource> for Directory {
             single_conf_call_count: Some(50),
             conf_length: Some(1440),
             ..ShowCorpResourceResponse::default()
+        })
+    }
+}
+
+/// The enterprise's registration: its ID and root department's name, the address and
+/// automatic user creation as last set; the administrator is the simulator's `admin`.
+impl Handle<input::ShowCorpBasicInfo> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, _input: input::ShowCorpBasicInfo) -> Answer<CorpBasicInfoDto> {
+        Ok(CorpBasicInfoDto {
+            id: Some(self.corp_id.clone()),
+            name: self.departments.get(ROOT).map(|d| d.name.clone()),
+            address: self.address.clone(),
+            admin_name: Some("Admin".into()),
+            account: Some("admin".into()),
+            phone: Some("+8613800000000".into()),
+            country: Some("chinaPR".into()),
+            email: Some("admin@example.com".into()),
+            enable_sms: Some(true),
+            enable_cloud_disk: Some(false),
+            enable_pstn: Some(false),
+            auto_user_create: Some(self.auto_user_create),
+            corp_type: Some(0),
+        })
+    }
+}
+
+/// Only the address and automatic user creation can be changed; an absent field is kept.
+impl Handle<input::UpdateCorpBasicInfo> for Directory {
+    fn handle(&mut self, _cx: &mut Context<'_>, input: input::UpdateCorpBasicInfo) -> Answer<()> {
+        if let Some(address) = input.body.address {
+            self.address = Some(address);
+        }
+        if let Some(auto) = input.body.auto_user_create {
+            self.auto_user_create = auto;
+        }
+        Ok(())
+    }
+}
+
+/// Expiry of every resource of the simulator's enterprises: 2031-01-01 UTC.
+const RESOURCES_EXPIRE: i64 = 1_924_992_000_000;
+
+impl Directory {
+    /// The resource items the enterprise holds, one per kind: its cloud meeting rooms and
+    /// webinar rooms, concurrent participants, hard terminals and user accounts (the amounts
+    /// show_corp_resource reports).
+    fn resource_items(&self) -> Vec<QueryResourceResultDto> {
+        let item = |type_: &str, count: usize, vmr_mode: Option<i32>, desc: &str| QueryResourceResultDto {
+            id: Some(format!(
+                "{:0>32}",
+                format!("{type_}{}", vmr_mode.unwrap_or(0))
+                    .to_lowercase()
+                    .replace('_', "")
+            )),
+            type_: Some(type_.to_owned()),
+            type_desc: Some(desc.to_owned()),
+            type_id: vmr_mode.map(|_| serde_json::Value::String("cloud-meeting-room-10".into())),
+            vmr_mode,
+            count: Some(int32(count)),
+            expire_date: Some(RESOURCES_EXPIRE),
+            order_id: Some(format!("order-{}", type_.to_lowercase())),
+            status: Some(0),
+            editable: Some(false),
+        };
+        vec![
+            item("VMR", self.rooms, Some(1), "Small cloud meeting room - 10"),
+            item("VMR", self.webinar_rooms, Some(2), "Webinar room"),
+            item("CONF_CALL", 50, None, "Concurrent meeting participants"),
+            item(
+                "HARD_1080P",
+                super::devices::HARD_TERMINALS,
+                None,
+                "1080P hard terminals",
+            ),
+            item("SOFT", 500, None, "Soft terminal accounts"),
+        ]
+    }
+}
+
+/// The enterprise's resource items, filtered as asked (all filters together).
+impl Handle<input::SearchCorpResources> for Directory {
+    fn handle(
+        &mut self,
+        _cx: &mut Context<'_>,
+        input: input::SearchCorpResources,
+    ) -> Answer<SearchCorpResourcesResponse> {
+        let (offset, limit) = page(input.offset, input.limit, 10);
+        let key = input.search_key.unwrap_or_default();
+        let type_ = input.type_.map(|t| t.to_string());
+        let items: Vec<QueryResourceResultDto> = self
+            .resource_items()
+            .into_iter()
+            .filter(|r| {
+                key.is_empty()
+                    || [&r.type_, &r.type_desc, &r.order_id]
+                        .into_iter()
+                        .flatten()
+                        .any(|text| text.contains(&key))
+            })
+            .filter(|r| type_.is_none() || r.type_ == type_)
+            .filter(|r| input.vmr_mode.is_none() || r.vmr_mode == input.vmr_mode)
+            .filter(|r| input.status.is_none_or(|s| r.status == Some(s)))
+            .filter(|r| input.order_id.is_none() || r.order_id == input.order_id)
+            .filter(|r| {
+                input
+                    .type_id
+                    .as_ref()
+                    .is_none_or(|id| r.type_id.as_ref().and_then(|v| v.as_str()) == Some(id.as_str()))
+            })
+            .filter(|r| input.start_expire_date.is_none_or(|from| r.expire_date >= Some(from)))
+            .filter(|r| input.end_expire_date.is_none_or(|to| r.expire_date <= Some(to)))
+            .collect();
+        Ok(page_of!(SearchCorpResourcesResponse, items, offset, limit))
+    }
+}
+
+/// The day's use: the meetings in progress and those held today (UTC) and their minutes;
+/// the simulator keeps no recordings' storage or live streams in use, and does not count
+/// attendees per day.
+impl Handle<input::ShowOrgRes> for Directory {
+    fn handle(&mut self, cx: &mut Context<'_>, _input: input::ShowOrgRes) -> Answer<ShowOrgResResponse> {
+        let today = cx.now.date_naive();
+        let held_today: Vec<_> = self
+            .held
+            .iter()
+            .filter(|(start, _)| start.date_naive() == today)
+            .collect();
+        let minutes: i64 = held_today
+            .iter()
+            .map(|(start, end)| (*end - *start).num_minutes())
+            .sum();
+        Ok(ShowOrgResResponse {
+            conf_count: Some(int32(held_today.len() + self.in_progress.len())),
+            conf_length: Some(i32::try_from(minutes).unwrap_or(i32::MAX)),
+            used_rec_storage: Some(0.0),
+            used_live_count: Some(0),
+            used_accounts_count: None,
+            active_attendee_count: None,
+            total_attendee_count: None,
         })
     }
 }

@@ -54,6 +54,8 @@ impl Handle<input::AddUser> for Directory {
             status: request.status.unwrap_or(0),
             admin_type: MEMBER,
             created: cx.now,
+            user_type: ORDINARY_USER,
+            activated: true,
         });
         let user = self.users.last().expect("just added");
         cx.emit(user.changed());
@@ -66,6 +68,15 @@ impl Handle<input::SearchUsers> for Directory {
         let (offset, limit) = page(input.offset, input.limit, 10);
         let key = input.search_key.unwrap_or_default();
         let departments = self.scope(input.dept_code, input.enable_sub_dept);
+        // `userType` is comma-separated (the spec's pattern checked it); ordinary users by
+        // default.
+        let types: Vec<i32> = input
+            .user_type
+            .as_deref()
+            .unwrap_or("2")
+            .split(',')
+            .filter_map(|t| t.parse().ok())
+            .collect();
         let mut users: Vec<&User> = self
             .users
             .iter()
@@ -85,6 +96,8 @@ impl Handle<input::SearchUsers> for Directory {
             .filter(|u| departments.as_ref().is_none_or(|d| d.contains(&u.dept_code)))
             .filter(|u| input.status.is_none_or(|s| s == u.status))
             .filter(|u| input.admin_type.is_none_or(|a| a == u.admin_type))
+            .filter(|u| types.contains(&u.user_type))
+            .filter(|u| u.activated || input.contains_un_active == Some(true))
             .collect();
         users.sort_by_key(|u| (u.sort_level, u.created));
         if input.is_asc == Some(false) {
@@ -103,7 +116,7 @@ impl Handle<input::SearchUsers> for Directory {
                 vmr_id: self.vmr_of(u),
                 dept_code: Some(u.dept_code.clone()),
                 dept_name_path: Some(self.path(&u.dept_code, true)),
-                user_type: Some(2),
+                user_type: Some(u.user_type),
                 admin_type: Some(u.admin_type),
                 title: u.title.clone(),
                 desc: u.desc.clone(),
