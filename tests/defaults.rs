@@ -138,12 +138,8 @@ async fn outcome(op: &OperationMeta, params: Map<String, Value>, body: Option<Va
         .as_str()
         .unwrap()
         .to_owned();
-    let answer = if op.security.contains(&Scheme::ConferenceToken) || op.security.contains(&Scheme::HostPassword) {
-        let id = params["conferenceID"].as_str().unwrap().to_owned();
-        client.conference(id, host.as_str()).call(op.id, params, body).await
-    } else {
-        client.call(op.id, params, body).await
-    };
+    let meeting = common::meeting_of(op, &params).unwrap_or_default();
+    let answer = common::call_on_handle(&client, op, &meeting, &host, params, body).await;
     let (status, mut response) = match answer {
         Ok(r) => ("ok".to_owned(), r.into_inner()),
         Err(e) => (format!("error {:?}", e.code()), Value::Null),

@@ -136,6 +136,8 @@ pub(super) struct Directory {
     held: Vec<(DateTime<Utc>, DateTime<Utc>)>,
     /// Activation codes of smart screens, boards and IdeaHubs.
     vision_codes: Vec<devices::VisionCode>,
+    /// Activation codes made so far (each new one differs).
+    codes_issued: u64,
     /// The enterprise's App IDs.
     app_ids: Vec<apps::AppId>,
     /// The SSO configuration set (set_sso_config), its client secret kept.
@@ -191,7 +193,7 @@ impl Directory {
                 email: None,
                 country: None,
                 prj_code_mode: None,
-                code: devices::new_code(),
+                code: devices::code_number(0),
                 resets: Vec::new(),
             }],
             rooms: config.rooms,
@@ -203,6 +205,7 @@ impl Directory {
             webinar_rooms: config.webinar_rooms,
             held: Vec::new(),
             vision_codes: Vec::new(),
+            codes_issued: 0,
             app_ids: Vec::new(),
             sso: None,
         }

@@ -39,10 +39,18 @@ const MODELS: &[(&str, &str, &str, bool)] = &[
     ("3rd", "cisco", "1080P", false),
 ];
 
-/// A fresh activation code: 12 digits.
-pub(super) fn new_code() -> Secret {
-    use rand::Rng as _;
-    Secret::new(format!("{:012}", rand::rng().random_range(0..1_000_000_000_000u64)))
+/// The `n`th activation code of an enterprise: 12 digits, unique in it, and the same in
+/// every run (tests compare answers across simulators).
+pub(super) fn code_number(n: u64) -> Secret {
+    Secret::new(format!("{:012}", (846_203_571_935 + n * 104_729) % 1_000_000_000_000))
+}
+
+impl Directory {
+    /// A new activation code.
+    fn new_code(&mut self) -> Secret {
+        self.codes_issued += 1;
+        code_number(self.codes_issued)
+    }
 }
 
 /// The activation code of a smart screen, board or IdeaHub, and the device account it made.
@@ -86,7 +94,7 @@ impl Directory {
         ));
         self.vision_codes.push(VisionCode {
             id: listed.id.unwrap_or_else(hex_id),
-            code: listed.active_code.unwrap_or_else(new_code),
+            code: listed.active_code.unwrap_or_else(|| code_number(0)),
             account: account.to_owned(),
             dev_name,
             dev_type: listed.dev_type.unwrap_or_else(|| "idea-hub".into()),
@@ -179,6 +187,7 @@ impl Handle<input::AddDevice> for Directory {
         let dept_code = dept_code.unwrap_or_else(|| ROOT.to_owned());
         self.department(&dept_code)?;
         let number = format!("+99111283520{:03}", 146 + self.devices.len());
+        let code = self.new_code();
         self.devices.push(Device {
             name,
             model,
@@ -190,9 +199,10 @@ impl Handle<input::AddDevice> for Directory {
             description,
             phone,
             email,
-            country,
-            prj_code_mode,
-            code: new_code(),
+            // The service's default country of the phone number.
+            country: Some(country.unwrap_or_else(|| "chinaPR".into())),
+            prj_code_mode: Some(prj_code_mode.unwrap_or(0)),
+            code,
             resets: Vec::new(),
         });
         Ok(self.device_result(self.devices.last().expect("just added")))
@@ -303,7 +313,8 @@ impl Handle<input::ResetActivecode> for Directory {
             ));
         }
         device.resets.push(cx.now);
-        device.code = new_code();
+        let code = self.new_code();
+        self.device_mut(&input.sn)?.code = code;
         Ok(())
     }
 }
@@ -407,7 +418,7 @@ impl Handle<input::CreateVisionActiveCode> for Directory {
         user.country = request.country;
         user.desc = request.description;
         self.users.push(user);
-        let code = new_code();
+        let code = self.new_code();
         self.vision_codes.push(VisionCode {
             id: hex_id(),
             code: code.clone(),
@@ -443,12 +454,14 @@ impl Handle<input::ResetVisionActiveCode> for Directory {
         cx: &mut Context<'_>,
         input: input::ResetVisionActiveCode,
     ) -> Answer<VisionActiveCodeResponseBody> {
-        let entry = self
+        let index = self
             .vision_codes
-            .iter_mut()
-            .find(|c| c.account == input.account)
+            .iter()
+            .position(|c| c.account == input.account)
             .ok_or_else(|| user_not_found(&input.account))?;
-        entry.code = new_code();
+        let code = self.new_code();
+        let entry = &mut self.vision_codes[index];
+        entry.code = code;
         entry.expires = (cx.now + VISION_CODE_VALIDITY).timestamp_millis();
         Ok(VisionActiveCodeResponseBody {
             active_code: Some(entry.code.clone()),
