@@ -18,6 +18,7 @@ pub const KNOWN_SCHEMES: &[(&str, &str)] = &[
     ("hostPassword", "HostPassword"),
     ("qosConferenceToken", "QosConferenceToken"),
     ("guestPassword", "GuestPassword"),
+    ("passwordResetToken", "PasswordResetToken"),
     ("appIdSignature", "AppIdSignature"),
     ("accountPassword", "AccountPassword"),
 ];

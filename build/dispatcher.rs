@@ -112,7 +112,8 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
             /// Parameters are keyed by their name in the API (`conferenceID`, `X-Request-Id`);
             /// a string is accepted for a number or boolean parameter and vice versa.
             /// Meeting-control operations are called on [`Conference::call`], a guest's on
-            /// [`Guest::call`] (one of theirs here is an [`crate::Error::Config`] saying so).
+            /// [`Guest::call`], reset_pwd on [`PasswordReset::call`] (one of theirs here is an
+            /// [`crate::Error::Config`] saying so).
             ///
             /// An unknown operation, an unknown parameter, a missing required one, a value of
             /// the wrong type or a body where none is taken is an [`crate::Error::InvalidInput`]
@@ -125,6 +126,11 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
         },
         quote! {
             /// Calls the guest operation `operation_id` with JSON parameters and body, as
+            /// [`Client::call`] calls the others (an operation of another handle here is an
+            /// [`crate::Error::Config`] saying where to call it).
+        },
+        quote! {
+            /// Calls `operation_id` (reset_pwd) with JSON parameters and body, as
             /// [`Client::call`] calls the others (an operation of another handle here is an
             /// [`crate::Error::Config`] saying where to call it).
         },
@@ -160,7 +166,7 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
     let tokens = quote! {
         #(#calls)*
 
-        /// Every operation `Client::call`, `Conference::call` and `Guest::call` know, sorted.
+        /// Every operation the handles' `call` methods know, sorted.
         pub const CALLABLE_OPERATIONS: &[&str] = &[#(#ids),*];
 
         /// The typed checks of `operation_id`'s body on `body` made its typed value (`None`

@@ -5,7 +5,9 @@
 //! - `Conference` (`client.conference(id, host_password)`): the meeting-control operations,
 //!   which need the meeting-control token (obtained with the host password);
 //! - `Guest` (`client.guest(id)`, `.with_password(..)`): the operations a guest or an app
-//!   without an account of the meeting calls with the meeting's ID and password.
+//!   without an account of the meeting calls with the meeting's ID and password;
+//! - `PasswordReset` (`client.password_reset(token)`): resetting a forgotten password with
+//!   the token a checked verification code gives.
 //!
 //! Each handle fills the parameter naming its meeting. Builders can no longer be made from a
 //! client directly (`new` is crate-private): the handle's method is the only way in.
@@ -22,6 +24,7 @@ use super::syntax::{builder_fields, module, module_mut};
 const HANDLES: &[(&str, &[&str])] = &[
     ("Conference", &["conferenceToken", "hostPassword", "qosConferenceToken"]),
     ("Guest", &["guestPassword"]),
+    ("PasswordReset", &["passwordResetToken"]),
 ];
 
 /// The handle holding the credentials of an operation that names the schemes `named` (over
@@ -174,6 +177,23 @@ fn declaration(handle: &str) -> syn::Item {
             /// ```
             #[derive(Clone, Debug)]
             pub struct Conference {
+                pub(crate) client: Client,
+            }
+        },
+        "PasswordReset" => syn::parse_quote! {
+            /// A client holding the short-lived token check_verify_code answers once a
+            /// verification code sent for a forgotten password is checked, made by
+            /// [`Client::password_reset`]: the only way to call `reset_pwd`, which the token
+            /// authorizes instead of a sign-in token. The token never appears in its Debug
+            /// output.
+            ///
+            /// ```compile_fail,E0599
+            /// # async fn run(client: huaweicloud_meeting::Client) -> Result<(), huaweicloud_meeting::Error> {
+            /// client.reset_pwd().send().await?;
+            /// # Ok(()) }
+            /// ```
+            #[derive(Clone, Debug)]
+            pub struct PasswordReset {
                 pub(crate) client: Client,
             }
         },

@@ -10,7 +10,7 @@ use futures::future::BoxFuture;
 use crate::auth::{CLIENT_TYPE_API, Credentials, basic_authorization};
 use crate::clock::unix_seconds;
 use crate::error::{Error, TokenError};
-use crate::generated::{Client, Conference, Guest, builder, types};
+use crate::generated::{Client, Conference, Guest, PasswordReset, builder, types};
 use crate::pipeline::Caller;
 use crate::secret::Secret;
 use crate::state::{ClientState, ConferenceSession, GuestSession, Scope, sensitive};
@@ -107,6 +107,19 @@ impl Client {
                     conference_id: conference_id.into(),
                     password: None,
                 })),
+                ..Scope::default()
+            }),
+        }
+    }
+
+    /// The handle for resetting a forgotten password (reset_pwd exists only on
+    /// [`PasswordReset`]) with `token`, the short-lived token check_verify_code answers once
+    /// the verification code sent for it is checked. The token is sent instead of a sign-in
+    /// token, so this works on a client without credentials.
+    pub fn password_reset(&self, token: impl Into<Secret>) -> PasswordReset {
+        PasswordReset {
+            client: self.scoped(Scope {
+                reset_token: Some(token.into()),
                 ..Scope::default()
             }),
         }

@@ -150,6 +150,9 @@ pub(crate) fn on_handle(operation: &str, handle: &str) -> Error {
         "Guest" => {
             "is a guest operation: call it on `client.guest(conference_id)` (`.with_password(..)` for a meeting with a password)"
         }
+        "PasswordReset" => {
+            "needs the token a checked verification code gives: call it on `client.password_reset(token)`"
+        }
         _ => "is an operation of the plain client: call it on the `Client`, not on a handle",
     };
     Error::Config(format!("{operation} {call_it}"))

@@ -155,7 +155,7 @@ pub use config::{
     ClientBuilder, DEFAULT_DOWNLOAD_TIMEOUT, DEFAULT_ENDPOINT, DEFAULT_MAX_RESPONSE_BODY, Region, env_vars,
 };
 pub use error::{AttemptFailure, DispatchError, Error, ErrorCode, ErrorKind, ServiceError, TokenError};
-pub use generated::{CALLABLE_OPERATIONS, Client, Conference, Guest, ResponseValue, builder, types};
+pub use generated::{CALLABLE_OPERATIONS, Client, Conference, Guest, PasswordReset, ResponseValue, builder, types};
 pub use lenient::{LenientBool, LenientI32, LenientI64};
 pub use optional::IntoOptional;
 pub use retry::RetryConfig;

@@ -34,6 +34,9 @@ pub enum Handle {
     Conference,
     /// [`crate::Guest`] (`client.guest(id)`): a guest's operations with a meeting's password.
     Guest,
+    /// [`crate::PasswordReset`] (`client.password_reset(token)`): resetting a forgotten
+    /// password.
+    PasswordReset,
 }
 
 /// The error body format of an API family (`x-meeting-error-format`).

@@ -279,6 +279,9 @@ fn check_scope(client: &impl Caller, meta: &OperationMeta, request: &reqwest::Re
                 }
                 meeting = Some(&session.conference_id);
             }
+            Scheme::PasswordResetToken if scope.reset_token.is_none() => {
+                return Err(crate::dispatch::on_handle(meta.id, "PasswordReset"));
+            }
             Scheme::AppIdSignature | Scheme::AccountPassword if client.state().scope.authorization.is_none() => {
                 return Err(Error::Config(format!(
                     "{} is performed by the client itself when it needs a token",
@@ -348,6 +351,15 @@ async fn authorize(client: &impl Caller, meta: &OperationMeta, request: &mut req
             Scheme::GuestPassword => {
                 let password = guest_password.expect("checked by check_scope");
                 sensitive(password.expose()).map_err(|m| Error::invalid_input("meeting password", m))?
+            }
+            Scheme::PasswordResetToken => {
+                let token = client
+                    .state()
+                    .scope
+                    .reset_token
+                    .as_ref()
+                    .expect("checked by check_scope");
+                sensitive(token.expose()).map_err(|m| Error::invalid_input("password-reset token", m))?
             }
             Scheme::AppIdSignature | Scheme::AccountPassword => client
                 .state()

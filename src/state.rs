@@ -63,6 +63,8 @@ pub(crate) struct Scope {
     pub(crate) conference: Option<Arc<ConferenceSession>>,
     /// The meeting of a `client.guest(..)` handle.
     pub(crate) guest: Option<Arc<GuestSession>>,
+    /// The token of a `client.password_reset(..)` handle.
+    pub(crate) reset_token: Option<Secret>,
     /// `Authorization` for create_app_id_token / create_token, set by the token fetch.
     pub(crate) authorization: Option<HeaderValue>,
     /// The access token to present instead of the cached one (sign-out presents the token

@@ -521,9 +521,18 @@ async fn every_operation_is_served_with_its_example_request() {
             client.authenticate().await.map(|_| serde_json::Value::Null)
         } else {
             let client = sim.client_builder().build().unwrap();
-            // The host password opens the examples' meeting to a guest too.
+            // The host password opens the examples' meeting to a guest too; a password reset
+            // presents the token check_verify_code's example answers.
             let meeting = common::meeting_of(op, &params).unwrap_or_default();
-            common::call_on_handle(&client, op, &meeting, &host_password, params, body)
+            let secret = match op.handle {
+                huaweicloud_meeting::operations::Handle::PasswordReset => common::example_response("check_verify_code")
+                    .unwrap()["token"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                _ => host_password.clone(),
+            };
+            common::call_on_handle(&client, op, &meeting, &secret, params, body)
                 .await
                 .map(|r| r.into_inner())
         };

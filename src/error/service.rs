@@ -134,6 +134,9 @@ error_codes! {
     DepartmentNotFound = "USG.201030000",
     /// `USG.201030006`: the top-level department cannot be deleted.
     TopDepartmentProtected = "USG.201030006",
+    /// `USG.201040012`: the account is locked for now (too many verification-code checks:
+    /// at most 5 a minute; HTTP 423).
+    AccountLocked = "USG.201040012",
     /// `USG.201050000`: the hard terminal does not exist.
     DeviceNotFound = "USG.201050000",
     /// `USG.201050005`: the enterprise's hard terminal resources are all used.

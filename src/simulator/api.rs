@@ -106,6 +106,8 @@ pub(crate) struct Effects {
     pub(crate) issued: Vec<String>,
     /// POSTs to make outside the simulator.
     pub(crate) deliveries: Vec<Delivery>,
+    /// Messages "sent" to people (the outbox).
+    pub(crate) messages: Vec<super::outbox::SentMessage>,
 }
 
 impl<'a> Context<'a> {
@@ -143,6 +145,11 @@ impl<'a> Context<'a> {
 
     /// A new secret token (`prefix` + 40 letters and digits), recorded so tests can check
     /// that no secret leaks.
+    /// "Sends" `message` to a person: into the simulator's outbox.
+    pub(crate) fn send_message(&mut self, message: super::outbox::SentMessage) {
+        self.effects.messages.push(message);
+    }
+
     pub(crate) fn issue_token(&mut self, prefix: &str) -> String {
         let token = random_token(prefix);
         self.effects.issued.push(token.clone());

@@ -65,6 +65,9 @@ pub(super) struct Auth {
     hosts: HashMap<(String, String), (Secret, bool)>,
     /// The enterprises' own App IDs (add_app_id): App ID -> its enterprise, key, enabled.
     enterprise_apps: HashMap<String, EnterpriseApp>,
+    /// Tokens a checked verification code gave for resetting a forgotten password: token ->
+    /// (enterprise, account, expiry). Spent when the account's password changes.
+    reset_tokens: HashMap<String, (String, String, Instant)>,
 }
 
 /// An App ID an enterprise made for itself: it acts in that enterprise.
@@ -103,6 +106,7 @@ impl Auth {
             conference_validity: config.conference_token_validity,
             hosts: HashMap::new(),
             enterprise_apps: HashMap::new(),
+            reset_tokens: HashMap::new(),
         }
     }
 
@@ -131,6 +135,7 @@ impl Auth {
             Event::MeetingStarted {
                 conference_id,
                 host_password,
+                ..
             } => {
                 self.hosts.insert(key(conference_id), (host_password.clone(), true));
             }
@@ -145,7 +150,26 @@ impl Auth {
                 self.conference_tokens
                     .retain(|_, t| t.corp != corp || t.conference_id != held.conference_id);
             }
+            Event::ResetTokenIssued {
+                token,
+                account,
+                expires,
+            } => {
+                self.reset_tokens
+                    .insert(token.expose().to_owned(), (corp.to_owned(), account.clone(), *expires));
+            }
             Event::UserChanged(account) => {
+                // A new password spends the tokens given to reset it.
+                let before = self
+                    .users
+                    .get(corp)
+                    .and_then(|users| users.iter().find(|u| u.account == account.account));
+                let password = |a: &Account| a.password.as_ref().map(|p| p.expose().to_owned());
+                if before.is_some_and(|before| password(before) != password(account)) {
+                    self.reset_tokens.retain(|_, (c, a, _)| {
+                        c != corp || (*a != account.account && Some(a.as_str()) != account.third_account.as_deref())
+                    });
+                }
                 let users = self.users.entry(corp.to_owned()).or_default();
                 users.retain(|u| u.account != account.account);
                 users.push(account.clone());
@@ -185,8 +209,18 @@ impl Auth {
         self.tokens_by_user.retain(|caller, _| !theirs(caller));
     }
 
-    /// The examples' world: the token check_token's example checks is the administrator's.
+    /// The examples' world: the token check_token's example checks is the administrator's;
+    /// the token check_verify_code's example answers resets its user's password.
     pub(super) fn seed_examples(&mut self, examples: &super::examples::SpecExamples, clock: &Clock) {
+        let text = |v: Option<&serde_json::Value>| v.and_then(serde_json::Value::as_str).map(str::to_owned);
+        if let (Some(token), Some(user)) = (
+            text(examples.response("check_verify_code").and_then(|r| r.get("token"))),
+            text(examples.body("check_verify_code").and_then(|b| b.get("user"))),
+        ) {
+            let expires = clock.instant() + Duration::from_secs(3600);
+            self.reset_tokens
+                .insert(token, (self.default_corp.clone(), user, expires));
+        }
         if let Some(token) = examples
             .body("check_token")
             .and_then(|b| b.get("token"))
@@ -200,6 +234,29 @@ impl Auth {
                 clock.now(),
                 clock.instant(),
             );
+        }
+    }
+
+    /// The enterprise of the user with this account or third-party user ID.
+    pub(super) fn corp_of_account(&self, account: &str) -> Option<&str> {
+        self.users
+            .iter()
+            .find(|(_, users)| {
+                users
+                    .iter()
+                    .any(|u| u.account == account || u.third_account.as_deref() == Some(account))
+            })
+            .map(|(corp, _)| corp.as_str())
+    }
+
+    /// The account a password-reset token (check_verify_code's answer) is for.
+    pub(super) fn reset_caller(&self, token: Option<String>, now: Instant) -> Result<Caller, Failure> {
+        match token.and_then(|t| self.reset_tokens.get(&t)) {
+            Some((corp, account, expires)) if *expires > now => Ok(Caller {
+                corp: Some(corp.clone()),
+                user: account.clone(),
+            }),
+            _ => Err(invalid_token()),
         }
     }
 
@@ -368,6 +425,7 @@ mod tests {
             &Event::MeetingStarted {
                 conference_id: id.into(),
                 host_password: password,
+                room: None,
             },
         );
         let granted = auth.handle(&mut cx, token_call(id)).unwrap();

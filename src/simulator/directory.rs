@@ -24,7 +24,13 @@ mod apps;
 mod corp;
 mod departments;
 mod devices;
+mod members;
 mod users;
+mod verification;
+
+/// Where the simulator serves profile pictures: `<base URL>/simulator/profile-images/<user
+/// id>` (the `id` of show_my_info or search_users).
+pub(super) const PROFILE_IMAGES_PATH: &str = "/simulator/profile-images";
 
 /// The root department, which always exists.
 const ROOT: &str = "1";
@@ -142,6 +148,16 @@ pub(super) struct Directory {
     app_ids: Vec<apps::AppId>,
     /// The SSO configuration set (set_sso_config), its client secret kept.
     sso: Option<crate::types::AuthorizeConfigInfoRequestBody>,
+    /// The enterprise's default administrator (not listed among the users).
+    admin: User,
+    /// Profile pictures by user ID: type and bytes.
+    pictures: std::collections::HashMap<String, (String, bytes::Bytes)>,
+    /// External contacts: the enterprise's (`None`) and each user's own.
+    external: Vec<(Option<String>, crate::types::ExternalContactDto)>,
+    /// Passwords the service made (reset_pwd_by_admin, invite_user), each different.
+    passwords_issued: u64,
+    /// Verification codes and slide captchas in flight.
+    verification: verification::Verification,
 }
 
 fn user_not_found(account: &str) -> Failure {
@@ -161,6 +177,43 @@ fn dept_not_found(code: &str) -> Failure {
 }
 
 /// A rule of the service broken by a parameter (the service's "check the parameters").
+/// The external contacts every enterprise of the simulator has: one of the enterprise's and
+/// one of alice's own.
+fn external_contacts() -> Vec<(Option<String>, crate::types::ExternalContactDto)> {
+    let contact = |id: &str, name: &str, phone: &str, corp: &str, type_: &str| crate::types::ExternalContactDto {
+        id: Some(id.to_owned()),
+        name: Some(name.to_owned()),
+        phone: Some(phone.to_owned()),
+        country: Some("chinaPR".into()),
+        email: Some(format!("{}@partner.example.com", name.to_lowercase())),
+        corp_name: Some(corp.to_owned()),
+        type_: Some(type_.to_owned()),
+        ..crate::types::ExternalContactDto::default()
+    };
+    vec![
+        (
+            None,
+            contact(
+                "5a7d3c1e9f2b4d6a8c0e1f3a5b7d9c2e",
+                "Erin",
+                "+8613800000005",
+                "Partner Co.",
+                "CORP",
+            ),
+        ),
+        (
+            Some("alice".into()),
+            contact(
+                "6b8e4d2f0a3c5e7b9d1f2a4c6e8b0d3f",
+                "Frank",
+                "+8613800000006",
+                "Supplier Ltd.",
+                "PERSONAL",
+            ),
+        ),
+    ]
+}
+
 fn invalid(message: impl Into<String>) -> Failure {
     fail(400, ErrorCode::InvalidParameter, message)
 }
@@ -208,6 +261,32 @@ impl Directory {
             codes_issued: 0,
             app_ids: Vec::new(),
             sso: None,
+            admin: User {
+                id: hex_id(),
+                account: "admin".into(),
+                third_account: None,
+                name: "Admin".into(),
+                english_name: None,
+                phone: Some("+8613800000000".into()),
+                country: Some("chinaPR".into()),
+                email: Some("admin@example.com".into()),
+                password: None,
+                dept_code: ROOT.to_owned(),
+                title: None,
+                desc: None,
+                signature: None,
+                sort_level: 10000,
+                hide_phone: false,
+                status: 0,
+                admin_type: DEFAULT_ADMIN,
+                created: DateTime::UNIX_EPOCH,
+                user_type: ORDINARY_USER,
+                activated: true,
+            },
+            pictures: std::collections::HashMap::new(),
+            external: external_contacts(),
+            passwords_issued: 0,
+            verification: verification::Verification::default(),
         }
     }
 
@@ -329,7 +408,7 @@ impl Directory {
             dept_code: Some(user.dept_code.clone()),
             dept_name: self.departments.get(&user.dept_code).map(|d| d.name.clone()),
             dept_name_path: Some(self.path(&user.dept_code, true)),
-            user_type: Some(2),
+            user_type: Some(user.user_type),
             admin_type: Some(user.admin_type),
             signature: user.signature.clone(),
             title: user.title.clone(),
@@ -455,6 +534,15 @@ impl Directory {
         }
         events.extend(self.seed_app_ids(examples, now));
         self.seed_vision_codes(examples, now);
+        self.verification.seed_examples(examples, now);
+        // update_pwd's example changes the default administrator's password.
+        if let Some(old) = examples
+            .body("update_pwd")
+            .and_then(|b| b.get("oldPwd"))
+            .and_then(Value::as_str)
+        {
+            self.admin.password = Some(Secret::new(old));
+        }
         events
     }
 }

@@ -17,10 +17,12 @@ pub(crate) enum Event {
     },
     /// A scheduled meeting was cancelled or its time passed (auth).
     MeetingRemoved { conference_id: String },
-    /// A meeting started: its host password now opens meeting control (auth).
+    /// A meeting started: its host password now opens meeting control (auth); the cloud
+    /// meeting room it is held in, if one (rooms).
     MeetingStarted {
         conference_id: String,
         host_password: Secret,
+        room: Option<String>,
     },
     /// A meeting in progress ended: its meeting-control tokens end (auth); a recorded one
     /// gets its recording (recordings).
@@ -42,6 +44,13 @@ pub(crate) enum Event {
     AppIdChanged { app_id: String, key: Secret, enabled: bool },
     /// One of the enterprise's App IDs was deleted (auth).
     AppIdRemoved { app_id: String },
+    /// A checked verification code gave a token to reset the account's forgotten password,
+    /// valid until `expires` (auth).
+    ResetTokenIssued {
+        token: Secret,
+        account: String,
+        expires: std::time::Instant,
+    },
 }
 
 /// One holding of a meeting, as the areas other than meetings need it.

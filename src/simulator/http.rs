@@ -39,6 +39,14 @@ pub(super) async fn download(
         .download(&conf_uuid, &file, token.as_deref())
 }
 
+/// A profile picture: `GET /simulator/profile-images/<user id>`.
+pub(super) async fn profile_image(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(user_id): axum::extract::Path<String>,
+) -> Response {
+    shared.service.lock().expect("service lock").profile_image(&user_id)
+}
+
 pub(super) async fn dispatch(
     State(shared): State<Arc<Shared>>,
     method: Method,

@@ -447,6 +447,11 @@ impl Meeting {
         Event::MeetingStarted {
             conference_id: self.conference_id.clone(),
             host_password: Secret::new(self.host_password.clone()),
+            room: self
+                .definition
+                .vmr_id
+                .clone()
+                .filter(|_| self.definition.vmr_flag == Some(1)),
         }
     }
 

@@ -66,6 +66,7 @@ mod http;
 mod live;
 mod log;
 mod meetings;
+mod outbox;
 mod recordings;
 mod rooms;
 mod service;
@@ -82,6 +83,7 @@ use crate::config::ClientBuilder;
 
 pub use live::{LiveMeeting, LiveParticipant, MmrRecording, Role};
 pub use log::LoggedRequest;
+pub use outbox::{Channel, Purpose, SentMessage};
 pub use rooms::{DEFAULT_ROOMS, DEFAULT_WEBINAR_ROOMS};
 
 /// A fault to inject into the next call of an operation.
@@ -307,6 +309,10 @@ impl SimulatorBuilder {
                 &format!("{}/{{conf_uuid}}/{{file}}", recordings::FILES_PATH),
                 axum::routing::get(http::download),
             )
+            .route(
+                &format!("{}/{{user_id}}", directory::PROFILE_IMAGES_PATH),
+                axum::routing::get(http::profile_image),
+            )
             .fallback(http::dispatch)
             .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BODY))
             .with_state(shared.clone());
@@ -488,6 +494,19 @@ impl Simulator {
             service.take_outgoing()
         };
         self.shared.outbound.send(outgoing);
+    }
+
+    /// Every message the simulator "sent" (verification codes, new passwords, invitations),
+    /// oldest first: nothing leaves the simulator, a test reads them here.
+    pub fn sent_messages(&self) -> Vec<SentMessage> {
+        self.shared.service.lock().expect("service lock").outbox.clone()
+    }
+
+    /// The position (`pointX`) that solves the slide captcha send_slide_verify_code shows
+    /// `user`: 40 + the sum of the account's bytes mod 200, so a test can pass it (and a
+    /// wrong one, off by more than 5 pixels, is refused).
+    pub fn slide_solution(user: &str) -> i32 {
+        40 + user.bytes().map(i32::from).sum::<i32>() % 200
     }
 
     /// The state of the meeting in progress `conference_id` (participants, roles, microphones,

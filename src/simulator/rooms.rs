@@ -28,9 +28,28 @@ struct Room {
     host_password: String,
     /// `MEETING_ROOM` or `WEBINAR_ROOM`.
     mode: i32,
+    /// What its member set (update_member_vmr): guest password, guests may join before the
+    /// host, the member is told when it is used.
+    guest_password: Option<String>,
+    guests_first: bool,
+    notify_member: bool,
 }
 
 impl Room {
+    fn new(id: String, vmr_id: String, name: String, member: Option<String>, mode: i32) -> Self {
+        Room {
+            id,
+            vmr_id,
+            name,
+            member,
+            host_password: six_digits(),
+            mode,
+            guest_password: None,
+            guests_first: false,
+            notify_member: false,
+        }
+    }
+
     /// 0 assigned to a member, 2 free.
     fn status(&self) -> i32 {
         if self.member.is_some() { 0 } else { 2 }
@@ -51,31 +70,36 @@ pub(super) struct Rooms {
     /// (`accountType` 1) of the enterprise, as the set-up and the directory announce them.
     accounts: HashSet<String>,
     third_accounts: HashSet<String>,
+    /// The rooms hosting a meeting in progress: conferenceID -> the room's `id` or `vmrId`.
+    hosting: std::collections::HashMap<String, String>,
 }
 
 impl Rooms {
     pub(super) fn new(config: &SimulatorBuilder) -> Self {
-        let meeting_rooms = (0..config.rooms).map(|i| Room {
-            id: format!("5162fa32dc7e47afafeee39a72a2{i:04x}"),
-            vmr_id: format!("{}", 912_992_631 + i),
-            name: format!("Cloud meeting room {}", i + 1),
-            member: None,
-            host_password: six_digits(),
-            mode: MEETING_ROOM,
+        let meeting_rooms = (0..config.rooms).map(|i| {
+            Room::new(
+                format!("5162fa32dc7e47afafeee39a72a2{i:04x}"),
+                format!("{}", 912_992_631 + i),
+                format!("Cloud meeting room {}", i + 1),
+                None,
+                MEETING_ROOM,
+            )
         });
-        let webinar_rooms = (0..config.webinar_rooms).map(|i| Room {
-            id: format!("5162fa32dc7e47afafeee39a72a2e{:03x}", i + 1),
-            vmr_id: format!("{}", 912_993_001 + i),
-            name: format!("Webinar room {}", i + 1),
-            member: None,
-            host_password: six_digits(),
-            mode: WEBINAR_ROOM,
+        let webinar_rooms = (0..config.webinar_rooms).map(|i| {
+            Room::new(
+                format!("5162fa32dc7e47afafeee39a72a2e{:03x}", i + 1),
+                format!("{}", 912_993_001 + i),
+                format!("Webinar room {}", i + 1),
+                None,
+                WEBINAR_ROOM,
+            )
         });
         let rooms = meeting_rooms.chain(webinar_rooms).collect();
         Rooms {
             rooms,
             accounts: config.accounts.iter().map(|(account, _)| account.clone()).collect(),
             third_accounts: config.members.iter().cloned().collect(),
+            hosting: std::collections::HashMap::new(),
         }
     }
 
@@ -112,6 +136,16 @@ impl Listener for Rooms {
                     self.third_accounts.remove(third);
                 }
             }
+            Event::MeetingStarted {
+                conference_id,
+                room: Some(room),
+                ..
+            } => {
+                self.hosting.insert(conference_id.clone(), room.clone());
+            }
+            Event::MeetingEnded(held) => {
+                self.hosting.remove(&held.conference_id);
+            }
             _ => {}
         }
     }
@@ -133,14 +167,13 @@ impl Rooms {
             .enumerate()
         {
             if !self.rooms.iter().any(|r| r.id == id) {
-                self.rooms.push(Room {
-                    id: id.to_owned(),
-                    vmr_id: format!("{}", 912_992_000 + i),
-                    name: format!("Example cloud meeting room {}", i + 1),
-                    member: member.map(str::to_owned),
-                    host_password: six_digits(),
-                    mode: MEETING_ROOM,
-                });
+                self.rooms.push(Room::new(
+                    id.to_owned(),
+                    format!("{}", 912_992_000 + i),
+                    format!("Example cloud meeting room {}", i + 1),
+                    member.map(str::to_owned),
+                    MEETING_ROOM,
+                ));
                 events.push(Event::RoomAssigned {
                     vmr_id: format!("{}", 912_992_000 + i),
                     member: member.map(str::to_owned),
@@ -277,6 +310,71 @@ impl Rooms {
                 vmr_id: room.vmr_id.clone(),
                 member: room.member.clone(),
             });
+        }
+        Ok(())
+    }
+}
+
+/// A room assigned to a member or hosting a meeting in progress is refused (the simulator's
+/// reading: Huawei documents no refusal); an unknown ID is skipped.
+impl Handle<input::DeleteCorpVmr> for Rooms {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::DeleteCorpVmr) -> Answer<()> {
+        let ids: &[String] = &input.body;
+        for room in self.rooms.iter().filter(|r| ids.contains(&r.id)) {
+            if let Some(member) = &room.member {
+                return Err(bad_parameter(format!(
+                    "room {} is assigned to {member}: reclaim it (disassociate_vmr) first",
+                    room.id
+                )));
+            }
+            if self
+                .hosting
+                .values()
+                .any(|used| *used == room.id || *used == room.vmr_id)
+            {
+                return Err(bad_parameter(format!(
+                    "room {} is hosting a meeting in progress",
+                    room.id
+                )));
+            }
+        }
+        self.rooms.retain(|r| !ids.contains(&r.id));
+        Ok(())
+    }
+}
+
+/// The member whose room it is (or the default administrator) sets its name, passwords
+/// (an empty guest password removes it), and whether guests may join first.
+impl Handle<input::UpdateMemberVmr> for Rooms {
+    fn handle(&mut self, cx: &mut Context<'_>, input: input::UpdateMemberVmr) -> Answer<()> {
+        let caller = cx.caller.user.clone();
+        let room = self
+            .rooms
+            .iter_mut()
+            .find(|r| r.id == input.id)
+            .ok_or_else(|| bad_parameter(format!("room {} does not exist", input.id)))?;
+        if !caller.is_empty() && room.member.as_deref() != Some(caller.as_str()) {
+            return Err(fail(
+                403,
+                ErrorCode::InsufficientPermission,
+                "a member changes only their own room",
+            ));
+        }
+        let change = input.body;
+        if let Some(name) = change.vmr_name {
+            room.name = name;
+        }
+        if let Some(host) = change.chair_pwd {
+            room.host_password = host.expose().to_owned();
+        }
+        if let Some(guest) = change.gust_pwd {
+            room.guest_password = Some(guest.expose().to_owned()).filter(|p| !p.is_empty());
+        }
+        if let Some(first) = change.allow_gust_first {
+            room.guests_first = first;
+        }
+        if let Some(notice) = change.gust_first_notice {
+            room.notify_member = notice;
         }
         Ok(())
     }

@@ -80,6 +80,8 @@ pub(crate) struct Service {
     pub(crate) issued: Vec<String>,
     /// POSTs to make outside the simulator, once the lock is released.
     outgoing: Vec<Delivery>,
+    /// Messages "sent" to people, in the order sent.
+    pub(crate) outbox: Vec<super::outbox::SentMessage>,
     ids: Ids,
 }
 
@@ -118,6 +120,7 @@ impl Service {
             enterprises,
             issued: Vec::new(),
             outgoing: Vec::new(),
+            outbox: Vec::new(),
             ids: Ids::default(),
         };
         for (corp, events) in announced {
@@ -141,6 +144,7 @@ impl Service {
     /// What a call (or time passing) left to do in enterprise `corp` (none: the SP's).
     fn apply(&mut self, corp: Option<&str>, effects: Effects) {
         self.issued.extend(effects.issued);
+        self.outbox.extend(effects.messages);
         self.outgoing.extend(effects.deliveries);
         if let Some(corp) = corp {
             self.publish(corp, effects.events);
@@ -184,6 +188,23 @@ impl Service {
         self.enterprises
             .values()
             .find_map(|enterprise| enterprise.meetings.live_view(conference_id))
+    }
+
+    /// A user's profile picture (set_profile_image, set_user_profile_image).
+    pub(crate) fn profile_image(&self, user_id: &str) -> Response {
+        match self.enterprises.values().find_map(|e| e.directory.picture(user_id)) {
+            Some((kind, bytes)) => {
+                let kind = if kind == "image/png" { "image/png" } else { "image/jpeg" };
+                super::wire::file_response(bytes.to_vec(), kind)
+            }
+            None => error_with_id(
+                404,
+                ErrorCode::UserNotFound.as_str(),
+                &format!("user {user_id} has no profile picture"),
+                ErrorFormat::Usg,
+                &super::wire::request_id(),
+            ),
+        }
     }
 
     /// A recording file, for its one-use download token.
@@ -297,7 +318,7 @@ impl Service {
             parts,
             ..
         } = *request;
-        let caller = self.authorized(op, query, headers)?;
+        let caller = self.authorized(op, query, headers, body)?;
         // Headers a credential comes with (`X-Login-Type: 1` with a host password).
         for (name, value) in op.security.iter().flat_map(|s| scheme(*s).fixed_headers) {
             if header(headers, name).as_deref() != Some(value) {
@@ -371,6 +392,7 @@ impl Service {
         op: &OperationMeta,
         query: &[(String, String)],
         headers: &HeaderMap,
+        body: &[u8],
     ) -> Result<Caller, Failure> {
         let now = self.clock.instant();
         let meeting = op
@@ -386,6 +408,28 @@ impl Service {
             }
             Some(Scheme::QosConferenceToken) => {
                 return self.auth.conference_caller(header(headers, "conftoken"), &meeting, now);
+            }
+            Some(Scheme::PasswordResetToken) => {
+                return self.auth.reset_caller(header(headers, "x-access-token"), now);
+            }
+            // A forgotten password's steps name the account they are for: the caller is that
+            // account, in its enterprise.
+            None if meeting.is_empty() => {
+                let account = serde_json::from_slice::<serde_json::Value>(body)
+                    .ok()
+                    .and_then(|b| b.get("user").and_then(serde_json::Value::as_str).map(str::to_owned));
+                return Ok(match account {
+                    Some(account) => Caller {
+                        corp: Some(
+                            self.auth
+                                .corp_of_account(&account)
+                                .unwrap_or(self.auth.default_corp())
+                                .to_owned(),
+                        ),
+                        user: account,
+                    },
+                    None => Caller::admin(self.auth.default_corp()),
+                });
             }
             // The authentication operations, and those a guest calls with a meeting's
             // password, check their own credential.

@@ -307,7 +307,8 @@ pub fn meeting_of(
 
 /// Calls `op` with JSON values on the handle its credential belongs to (`op.handle`): a
 /// conference handle with `password` as the host password, a guest handle with it as the
-/// meeting's password, for the meeting `meeting`; else the client itself.
+/// meeting's password, for the meeting `meeting`; a password-reset handle with it as the
+/// token; else the client itself.
 pub async fn call_on_handle(
     client: &huaweicloud_meeting::Client,
     op: &huaweicloud_meeting::operations::OperationMeta,
@@ -323,6 +324,7 @@ pub async fn call_on_handle(
             let guest = client.guest(meeting).with_password(password);
             guest.call(op.id, params, body).await
         }
+        Handle::PasswordReset => client.password_reset(password).call(op.id, params, body).await,
         _ => client.call(op.id, params, body).await,
     }
 }

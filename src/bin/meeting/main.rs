@@ -33,6 +33,8 @@ const HOST_PASSWORD: &str = "HUAWEICLOUD_MEETING_HOST_PASSWORD";
 /// Where a guest's commands find the meeting's password (else those that need one ask on a
 /// terminal).
 const GUEST_PASSWORD: &str = "HUAWEICLOUD_MEETING_GUEST_PASSWORD";
+/// Where reset-pwd finds the token check-verify-code answered (else it asks on a terminal).
+const RESET_TOKEN: &str = "HUAWEICLOUD_MEETING_RESET_TOKEN";
 
 fn cli(operations: &[Operation]) -> Command {
     let mut command = Command::new("meeting")
@@ -50,6 +52,7 @@ fn cli(operations: &[Operation]) -> Command {
              _USER_ID to act as a user), or _ACCOUNT and _PASSWORD; _ENDPOINT and _CA_FILE. \
              Meeting-control commands take the host password from HUAWEICLOUD_MEETING_HOST_PASSWORD, \
              a guest's commands the meeting's password from HUAWEICLOUD_MEETING_GUEST_PASSWORD, \
+             reset-pwd the token check-verify-code answered from HUAWEICLOUD_MEETING_RESET_TOKEN, \
              or ask for it on a terminal. Secrets are never read from arguments.\n\n\
              Exit codes: 0 success, 2 bad input or configuration, 3 authentication refused, \
              4 service error, 5 transport failure, 1 anything else.",
@@ -129,6 +132,9 @@ fn operation_command(operation: &Operation) -> Command {
             } else {
                 " (none for a meeting without one)"
             }
+        )),
+        Handle::PasswordReset => about.push_str(&format!(
+            " The token check-verify-code answered comes from {RESET_TOKEN} or a prompt."
         )),
         _ => {}
     }
@@ -215,12 +221,18 @@ enum OnHandle {
     Client,
     Conference(huaweicloud_meeting::Conference),
     Guest(huaweicloud_meeting::Guest),
+    PasswordReset(huaweicloud_meeting::PasswordReset),
 }
 
 fn handle_for(operation: &Operation, client: &Client, params: &Map<String, Value>) -> Result<OnHandle, String> {
     let meta = operation.meta;
-    if meta.handle == Handle::Client {
-        return Ok(OnHandle::Client);
+    match meta.handle {
+        Handle::Client => return Ok(OnHandle::Client),
+        Handle::PasswordReset => {
+            let token = password(RESET_TOKEN, "password-reset token")?;
+            return Ok(OnHandle::PasswordReset(client.password_reset(token)));
+        }
+        _ => {}
     }
     let parameter = meta.meeting_parameter.unwrap_or("conferenceID");
     let Some(meeting) = params.get(parameter).and_then(Value::as_str).map(str::to_owned) else {
@@ -330,6 +342,7 @@ async fn call(operation: &Operation, global: &ArgMatches, matches: &ArgMatches) 
     let result = match &handle {
         OnHandle::Conference(conference) => conference.call(operation.meta.id, params, body).await,
         OnHandle::Guest(guest) => guest.call(operation.meta.id, params, body).await,
+        OnHandle::PasswordReset(reset) => reset.call(operation.meta.id, params, body).await,
         OnHandle::Client => client.call(operation.meta.id, params, body).await,
     };
     let elapsed = started.elapsed();

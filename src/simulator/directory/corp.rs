@@ -86,8 +86,15 @@ impl Handle<input::ShowCorpAdmin> for Directory {
             .find(&input.account, input.account_type)
             .filter(|u| u.admin_type != MEMBER)
             .ok_or_else(|| user_not_found(&input.account))?;
+        Ok(self.admin_result(user))
+    }
+}
+
+impl Directory {
+    /// An administrator as the administrator queries answer them.
+    pub(super) fn admin_result(&self, user: &User) -> QueryCorpAdminResultDto {
         let dept = self.departments.get(&user.dept_code);
-        Ok(QueryCorpAdminResultDto {
+        QueryCorpAdminResultDto {
             id: Some(user.id.clone()),
             account: Some(user.account.clone()),
             name: Some(user.name.clone()),
@@ -102,7 +109,7 @@ impl Handle<input::ShowCorpAdmin> for Directory {
                 parent_dept_code: dept.and_then(|d| d.parent.clone()),
                 ..DeptBasicDto::default()
             }),
-        })
+        }
     }
 }
 

@@ -137,25 +137,28 @@ impl Handle<input::SearchDepartmentByName> for Directory {
             .departments
             .iter()
             .filter(|(_, d)| d.name.contains(&name))
-            .map(|(code, d)| QueryDeptResultDto {
-                dept_code: Some(code.clone()),
-                dept_level: Some(int32(self.path(code, false).split('#').count())),
-                dept_name: Some(d.name.clone()),
-                dept_name_path: Some(self.path(code, true)),
-                dept_code_path: Some(self.path(code, false)),
-                is_leaf_node: Some(
-                    !self
-                        .departments
-                        .values()
-                        .any(|c| c.parent.as_deref() == Some(code.as_str())),
-                ),
-                parent_dept_code: d.parent.clone(),
-                note: d.note.clone(),
-                sort_level: Some(d.sort_level),
-                in_permission: Some("UNLIMITED".into()),
-                out_permission: Some("UNLIMITED".into()),
-                ..QueryDeptResultDto::default()
-            })
+            .map(|(code, _)| self.dept_result(code))
             .collect())
+    }
+}
+
+impl Directory {
+    /// A department as the department queries answer it.
+    pub(super) fn dept_result(&self, code: &str) -> QueryDeptResultDto {
+        let d = &self.departments[code];
+        QueryDeptResultDto {
+            dept_code: Some(code.to_owned()),
+            dept_level: Some(int32(self.path(code, false).split('#').count())),
+            dept_name: Some(d.name.clone()),
+            dept_name_path: Some(self.path(code, true)),
+            dept_code_path: Some(self.path(code, false)),
+            is_leaf_node: Some(!self.departments.values().any(|c| c.parent.as_deref() == Some(code))),
+            parent_dept_code: d.parent.clone(),
+            note: d.note.clone(),
+            sort_level: Some(d.sort_level),
+            in_permission: Some("UNLIMITED".into()),
+            out_permission: Some("UNLIMITED".into()),
+            ..QueryDeptResultDto::default()
+        }
     }
 }
