@@ -157,6 +157,28 @@ async fn a_guest_s_commands_take_the_meeting_password_from_the_environment_only(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn verbose_never_shows_a_password() {
+    let sim = Simulator::builder().spec_examples(false).start().await.unwrap();
+    // update_pwd's example changes the default administrator's password.
+    let body = common::example_body("update_pwd").unwrap();
+    let file = std::env::temp_dir().join(format!("update-pwd-{}.json", std::process::id()));
+    std::fs::write(&file, body.to_string()).unwrap();
+    let output = meeting(
+        &sim,
+        &[],
+        args(&["--verbose", "update-pwd", "--body", &format!("@{}", file.display())]),
+    )
+    .await;
+    std::fs::remove_file(&file).unwrap();
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("> body"), "{stderr}");
+    for secret in [&body["oldPwd"], &body["newPwd"]] {
+        assert!(!stderr.contains(secret.as_str().unwrap()), "{stderr}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_have_their_own_exit_codes_and_say_why() {
     let sim = Simulator::start().await.unwrap();
     // Bad input: the spec's limit, named; nothing sent.

@@ -137,6 +137,27 @@ fn enterprise_admin_example_succeeds() {
 }
 
 #[test]
+fn member_self_service_example_succeeds() {
+    example_succeeds(
+        "member_self_service",
+        &[
+            "add_user",
+            "show_my_info signed in as Mia",
+            "update_my_info",
+            "send_veri_code_for_update_user_info",
+            "update_contact phone now +8613900000041",
+            "update_pwd",
+            "send_slide_verify_code",
+            "check_slide_verify_code captcha solved",
+            "send_veri_code_for_change_pwd",
+            "check_verify_code",
+            "reset_pwd",
+            "set_profile_image signed in with the new password",
+        ],
+    );
+}
+
+#[test]
 fn webinar_example_succeeds() {
     example_succeeds(
         "webinar",

@@ -41,6 +41,7 @@ macro_rules! step_or {
     };
 }
 
+#[allow(unused_macros)]
 macro_rules! step {
     ($operation:expr, $call:expr) => {
         match $call.await {
