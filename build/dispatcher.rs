@@ -95,7 +95,9 @@ pub fn dispatcher(raw: &Value, file: &syn::File) -> Result<syn::File, String> {
                 #(#sets)*
                 #body
                 params.finish()?;
-                crate::dispatch::to_json(builder.send().await?)
+                // Boxed: the future of `call` would otherwise hold every operation's send
+                // state at once (hundreds of kilobytes: a stack overflow in a debug build).
+                crate::dispatch::to_json(::std::boxed::Box::pin(builder.send()).await?)
             }
         });
         ids.push(id.to_owned());

@@ -76,11 +76,14 @@
 //! | `native-tls` | the platform's TLS instead of rustls |
 //! | `all-operations` (default) | every operation group below |
 //! | `meetings` | scheduling, meetings in progress, history |
-//! | `control` | meeting control, on [`Conference`] |
+//! | `control` | meeting control, on [`Conference`]; joining checks, on [`Guest`] |
 //! | `recordings` | recordings of held meetings, [`Client::download_recording_file`]; meeting minutes |
 //! | `vmr` | cloud meeting rooms |
-//! | `enterprise` | enterprise administration: users, departments, administrators |
+//! | `enterprise` | enterprise administration: users, departments, administrators, terminals, App IDs, SSO; a member's own account ([`PasswordReset`] for a forgotten password) |
 //! | `webinars` | webinars and their rooms' settings |
+//! | `sp` | SP administration: enterprises and their resources |
+//! | `metrics` | QoS of meetings and the dashboard's statistics |
+//! | `info-window` | the info window: materials, programs, publications |
 //! | `simulator` | the local simulator of the service (module `simulator`) |
 //! | `cli` | the `meeting` command |
 //!

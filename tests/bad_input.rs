@@ -190,7 +190,7 @@ fn violate(keyword: &str, schema: &Value, current: Option<&Value>) -> Value {
         "maxLength" => json!("a".repeat(number("maxLength") as usize + 1)),
         "minLength" => json!("a".repeat(number("minLength") as usize - 1)),
         // The first of a few texts the pattern refuses.
-        "pattern" => ["!", "", ",", "a,,b", " "]
+        "pattern" => ["!", "", ",", "a,,b", " ", "a#b", "a<b"]
             .into_iter()
             .map(|text| json!(text))
             .find(|text| !jsonschema::is_valid(&json!({"pattern": schema["pattern"]}), text))

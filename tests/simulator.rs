@@ -498,6 +498,7 @@ async fn every_operation_is_served_with_its_example_request() {
     use huaweicloud_meeting::operations::{Scheme, operations};
     const KEY: &str = "example-app-key";
     const PASSWORD: &str = "example-password";
+    const SP_ACCOUNT: &str = "example-sp";
     // The host password of the examples' meeting (what start_meeting's example presents).
     let host_password = common::example_body("start_meeting").unwrap()["password"]
         .as_str()
@@ -508,7 +509,12 @@ async fn every_operation_is_served_with_its_example_request() {
         let params = common::example_params(op.id);
         let body = common::example_body(op.id);
         let text = |key: &str| body.as_ref().and_then(|b| b[key].as_str()).map(str::to_owned);
+        // The SP's operations are called by the SP administrator, signed in with the SP account.
+        let sp = common::spec_operation(op.id).tag() == Some("sp");
         let mut builder = Simulator::builder().spec_examples(op.needs_meeting_in_progress);
+        if sp {
+            builder = builder.sp_account(SP_ACCOUNT, PASSWORD);
+        }
         if let Some(app_id) = text("appId") {
             builder = builder.app(app_id, KEY);
         }
@@ -520,7 +526,11 @@ async fn every_operation_is_served_with_its_example_request() {
             let client = sim.client_builder().credentials(credentials).build().unwrap();
             client.authenticate().await.map(|_| serde_json::Value::Null)
         } else {
-            let client = sim.client_builder().build().unwrap();
+            let mut client = sim.client_builder();
+            if sp {
+                client = client.credentials(huaweicloud_meeting::Credentials::account(SP_ACCOUNT, PASSWORD));
+            }
+            let client = client.build().unwrap();
             // The host password opens the examples' meeting to a guest too; a password reset
             // presents the token check_verify_code's example answers.
             let meeting = common::meeting_of(op, &params).unwrap_or_default();

@@ -114,6 +114,24 @@ impl Auth {
         &self.default_corp
     }
 
+    /// An enterprise the SP created: its users (and default administrator) come as events.
+    pub(super) fn add_enterprise(&mut self, corp: &str) {
+        self.corps.insert(corp.to_owned());
+    }
+
+    /// An enterprise the SP deleted: nobody signs in to it, its tokens and meetings end.
+    pub(super) fn remove_enterprise(&mut self, corp: &str) {
+        self.corps.remove(corp);
+        self.users.remove(corp);
+        self.tokens.retain(|_, t| t.caller.corp.as_deref() != Some(corp));
+        self.tokens_by_user
+            .retain(|caller, _| caller.corp.as_deref() != Some(corp));
+        self.conference_tokens.retain(|_, t| t.corp != corp);
+        self.hosts.retain(|(c, _), _| c != corp);
+        self.enterprise_apps.retain(|_, app| app.corp != corp);
+        self.reset_tokens.retain(|_, (c, _, _)| c != corp);
+    }
+
     /// The enterprise holding the meeting `conference_id` (IDs are unique across them).
     pub(super) fn corp_of_meeting(&self, conference_id: &str) -> Option<&str> {
         self.hosts
@@ -194,7 +212,12 @@ impl Auth {
             Event::AppIdRemoved { app_id } => {
                 self.enterprise_apps.remove(app_id);
             }
-            Event::RoomAssigned { .. } | Event::WebinarRoomAdded { .. } => {}
+            // The service applies these (auth hears of them through add/remove_enterprise).
+            Event::RoomAssigned { .. }
+            | Event::WebinarRoomAdded { .. }
+            | Event::EnterpriseAdded { .. }
+            | Event::EnterpriseRemoved { .. }
+            | Event::ResourcesChanged { .. } => {}
         }
     }
 

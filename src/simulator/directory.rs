@@ -22,6 +22,7 @@ use crate::types::{
 
 mod apps;
 mod corp;
+pub(super) use corp::default_resources;
 mod departments;
 mod devices;
 mod members;
@@ -136,8 +137,6 @@ pub(super) struct Directory {
     corp_id: String,
     address: Option<String>,
     auto_user_create: bool,
-    /// Its webinar rooms (for its resources).
-    webinar_rooms: usize,
     /// The holdings that ended (for the day's statistics): start and end.
     held: Vec<(DateTime<Utc>, DateTime<Utc>)>,
     /// Activation codes of smart screens, boards and IdeaHubs.
@@ -158,6 +157,8 @@ pub(super) struct Directory {
     passwords_issued: u64,
     /// Verification codes and slide captchas in flight.
     verification: verification::Verification,
+    /// The enterprise's resource items (search_corp_resources), as the SP set them.
+    resources: Vec<crate::types::QueryResourceResultDto>,
 }
 
 fn user_not_found(account: &str) -> Failure {
@@ -255,7 +256,6 @@ impl Directory {
             corp_id: corp_id.to_owned(),
             address: None,
             auto_user_create: false,
-            webinar_rooms: config.webinar_rooms,
             held: Vec::new(),
             vision_codes: Vec::new(),
             codes_issued: 0,
@@ -287,12 +287,31 @@ impl Directory {
             external: external_contacts(),
             passwords_issued: 0,
             verification: verification::Verification::default(),
+            resources: corp::default_resources(config.rooms, config.webinar_rooms),
         }
     }
 
-    /// A `UserChanged` event for each user: how each signs in (published at start).
+    /// A `UserChanged` event for each user (and the default administrator, when they sign
+    /// in with a password): how each signs in (published at start).
     pub(super) fn accounts(&self) -> Vec<Event> {
-        self.users.iter().map(User::changed).collect()
+        let admin = self.admin.password.is_some().then_some(&self.admin);
+        self.users.iter().chain(admin).map(User::changed).collect()
+    }
+
+    /// The default administrator an SP made the enterprise with (add_corp).
+    pub(super) fn set_default_admin(
+        &mut self,
+        account: String,
+        name: String,
+        password: Secret,
+        phone: Option<String>,
+        email: Option<String>,
+    ) {
+        self.admin.account = account;
+        self.admin.name = name;
+        self.admin.password = Some(password);
+        self.admin.phone = phone;
+        self.admin.email = email;
     }
 
     /// The user `account` names: its account (`accountType` 0) or third-party user ID (1).
@@ -440,6 +459,7 @@ impl Listener for Directory {
                 self.in_progress.remove(&held.conference_id);
                 self.held.push((held.started, held.ended));
             }
+            Event::ResourcesChanged { items, .. } => self.resources.clone_from(items),
             _ => {}
         }
     }

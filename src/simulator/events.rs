@@ -44,6 +44,22 @@ pub(crate) enum Event {
     AppIdChanged { app_id: String, key: Secret, enabled: bool },
     /// One of the enterprise's App IDs was deleted (auth).
     AppIdRemoved { app_id: String },
+    /// The SP created an enterprise with its default administrator (the service).
+    EnterpriseAdded {
+        corp: String,
+        admin_account: String,
+        admin_name: String,
+        admin_password: Secret,
+        admin_phone: Option<String>,
+        admin_email: Option<String>,
+    },
+    /// The SP deleted an enterprise and everything in it (the service).
+    EnterpriseRemoved { corp: String },
+    /// The SP changed an enterprise's resource items: all of them now (directory).
+    ResourcesChanged {
+        corp: String,
+        items: Vec<crate::types::QueryResourceResultDto>,
+    },
     /// A checked verification code gave a token to reset the account's forgotten password,
     /// valid until `expires` (auth).
     ResetTokenIssued {

@@ -6,6 +6,7 @@ pub(super) mod control;
 mod handlers;
 pub(super) mod history;
 mod joining;
+mod metrics;
 mod online;
 mod seed;
 mod series;
@@ -155,6 +156,8 @@ pub(super) struct Meetings {
     guests_invite_terminals: bool,
     /// Join randoms issued (create_auth_random): each is unique.
     randoms_issued: u64,
+    /// The QoS thresholds (set_qos_threshold).
+    thresholds: metrics::Thresholds,
 }
 
 /// Meetings react to no other area's event.
@@ -209,6 +212,7 @@ impl Meetings {
             history: History::default(),
             guests_invite_terminals: config.guests_invite_terminals,
             randoms_issued: 0,
+            thresholds: metrics::Thresholds::default(),
         }
     }
 

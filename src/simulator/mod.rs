@@ -63,6 +63,7 @@ mod directory;
 mod events;
 mod examples;
 mod http;
+mod info_window;
 mod live;
 mod log;
 mod meetings;
@@ -70,6 +71,7 @@ mod outbox;
 mod recordings;
 mod rooms;
 mod service;
+mod sp;
 mod webinars;
 mod wire;
 
@@ -290,7 +292,17 @@ impl SimulatorBuilder {
     }
 
     /// Starts serving in the background of the current tokio runtime.
-    pub async fn start(self) -> std::io::Result<Simulator> {
+    pub async fn start(mut self) -> std::io::Result<Simulator> {
+        // The examples' world is the enterprise the examples name.
+        if self.spec_examples.is_some()
+            && self.corp_id == DEFAULT_CORP
+            && let Some(id) = examples::SpecExamples::load()
+                .response("show_corp_basic_info")
+                .and_then(|r| r.get("id"))
+                .and_then(serde_json::Value::as_str)
+        {
+            self.corp_id = id.to_owned();
+        }
         let listener = std::net::TcpListener::bind(self.listen)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;

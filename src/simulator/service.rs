@@ -47,6 +47,7 @@ pub(super) struct Enterprise {
     rooms: Rooms,
     directory: Directory,
     webinars: Webinars,
+    info_window: super::info_window::InfoWindow,
 }
 
 impl Enterprise {
@@ -57,6 +58,7 @@ impl Enterprise {
             rooms: Rooms::new(config),
             directory: Directory::new(config, corp_id),
             webinars: Webinars::default(),
+            info_window: super::info_window::InfoWindow::default(),
         }
     }
 
@@ -83,6 +85,10 @@ pub(crate) struct Service {
     /// Messages "sent" to people, in the order sent.
     pub(crate) outbox: Vec<super::outbox::SentMessage>,
     ids: Ids,
+    /// SP administration: the enterprises and their resources.
+    sp: super::sp::Sp,
+    /// How new enterprises are made (add_corp).
+    config: SimulatorBuilder,
 }
 
 impl Service {
@@ -91,6 +97,7 @@ impl Service {
         let mut auth = Auth::new(config);
         let mut enterprises = BTreeMap::new();
         let mut announced = Vec::new();
+        let mut sp = super::sp::Sp::new(config);
         for corp in std::iter::once(&config.corp_id).chain(&config.other_corps) {
             let enterprise = Enterprise::new(config, corp);
             let mut events = enterprise.directory.accounts();
@@ -111,6 +118,19 @@ impl Service {
             events.extend(enterprise.directory.seed_examples(&examples, now));
             // After the rooms are announced: the example webinar is held in one of them.
             enterprise.webinars.seed_examples(&examples, now);
+            enterprise.info_window.seed_examples(&examples);
+            // The resource items the examples list.
+            if let Some(items) = examples
+                .response("search_corp_resources")
+                .and_then(|r| r.get("data"))
+                .and_then(|d| serde_json::from_value::<Vec<crate::types::QueryResourceResultDto>>(d.clone()).ok())
+            {
+                sp.seed_resources(&config.corp_id, items.clone());
+                events.push(Event::ResourcesChanged {
+                    corp: config.corp_id.clone(),
+                    items,
+                });
+            }
             announced.push((config.corp_id.clone(), events));
         }
         let mut service = Service {
@@ -122,6 +142,8 @@ impl Service {
             outgoing: Vec::new(),
             outbox: Vec::new(),
             ids: Ids::default(),
+            sp,
+            config: config.clone(),
         };
         for (corp, events) in announced {
             service.publish(&corp, events);
@@ -137,17 +159,55 @@ impl Service {
         };
         for event in events {
             self.auth.on(corp, &event);
+            self.sp.on(corp, &event);
             enterprise.on(&event);
         }
     }
 
-    /// What a call (or time passing) left to do in enterprise `corp` (none: the SP's).
+    /// What a call (or time passing) left to do in enterprise `corp` (none: the SP's): the
+    /// SP's events change the set of enterprises or go to the enterprise they name.
     fn apply(&mut self, corp: Option<&str>, effects: Effects) {
         self.issued.extend(effects.issued);
         self.outbox.extend(effects.messages);
         self.outgoing.extend(effects.deliveries);
+        let mut inside = Vec::new();
+        for event in effects.events {
+            match event {
+                Event::EnterpriseAdded {
+                    corp,
+                    admin_account,
+                    admin_name,
+                    admin_password,
+                    admin_phone,
+                    admin_email,
+                } => {
+                    let mut enterprise = Enterprise::new(&self.config, &corp);
+                    enterprise.directory.set_default_admin(
+                        admin_account,
+                        admin_name,
+                        admin_password,
+                        admin_phone,
+                        admin_email,
+                    );
+                    let mut events = enterprise.directory.accounts();
+                    events.extend(enterprise.rooms.announce());
+                    self.enterprises.insert(corp.clone(), enterprise);
+                    self.auth.add_enterprise(&corp);
+                    self.publish(&corp, events);
+                }
+                Event::EnterpriseRemoved { corp } => {
+                    self.enterprises.remove(&corp);
+                    self.auth.remove_enterprise(&corp);
+                }
+                Event::ResourcesChanged { ref corp, .. } => {
+                    let corp = corp.clone();
+                    self.publish(&corp, vec![event]);
+                }
+                event => inside.push(event),
+            }
+        }
         if let Some(corp) = corp {
-            self.publish(corp, effects.events);
+            self.publish(corp, inside);
         }
     }
 
@@ -359,6 +419,16 @@ impl Service {
         let tag = api::tag(op.id).ok_or_else(|| bad_request(format!("{} has no tag", op.id)))?;
         let outcome = match tag {
             Tag::Auth => api::serve_auth(&mut self.auth, &mut cx, op.id, &wire),
+            // The SP administrator's only: an enterprise's token acts inside its enterprise.
+            Tag::Sp if corp.is_some() => Err(fail(
+                403,
+                ErrorCode::InsufficientPermission,
+                format!(
+                    "{} is the SP administrator's: an enterprise's token cannot call it",
+                    op.id
+                ),
+            )),
+            Tag::Sp => api::serve_sp(&mut self.sp, &mut cx, op.id, &wire),
             tag => {
                 // The SP administrator's token is for the SP administration operations.
                 let enterprise = corp.as_deref().and_then(|corp| self.enterprises.get_mut(corp));
@@ -370,13 +440,15 @@ impl Service {
                     )
                 })?;
                 match tag {
-                    Tag::Auth => unreachable!("served above"),
+                    Tag::Auth | Tag::Sp => unreachable!("served above"),
                     Tag::Meetings => api::serve_meetings(&mut enterprise.meetings, &mut cx, op.id, &wire),
                     Tag::Control => api::serve_control(&mut enterprise.meetings, &mut cx, op.id, &wire),
                     Tag::Recordings => api::serve_recordings(&mut enterprise.recordings, &mut cx, op.id, &wire),
                     Tag::Vmr => api::serve_vmr(&mut enterprise.rooms, &mut cx, op.id, &wire),
                     Tag::Enterprise => api::serve_enterprise(&mut enterprise.directory, &mut cx, op.id, &wire),
                     Tag::Webinars => api::serve_webinars(&mut enterprise.webinars, &mut cx, op.id, &wire),
+                    Tag::Metrics => api::serve_metrics(&mut enterprise.meetings, &mut cx, op.id, &wire),
+                    Tag::InfoWindow => api::serve_info_window(&mut enterprise.info_window, &mut cx, op.id, &wire),
                 }
             }
         };

@@ -95,6 +95,7 @@ impl Directory {
     fn default_admin_only(&self, cx: &Context<'_>) -> Result<(), Failure> {
         let user = &cx.caller.user;
         let is_default_admin = user.is_empty()
+            || *user == self.admin.account
             || self.users.iter().any(|u| {
                 (u.account == *user || u.third_account.as_ref() == Some(user)) && u.admin_type == DEFAULT_ADMIN
             });

@@ -208,41 +208,40 @@ impl Handle<input::UpdateCorpBasicInfo> for Directory {
 /// Expiry of every resource of the simulator's enterprises: 2031-01-01 UTC.
 const RESOURCES_EXPIRE: i64 = 1_924_992_000_000;
 
-impl Directory {
-    /// The resource items the enterprise holds, one per kind: its cloud meeting rooms and
-    /// webinar rooms, concurrent participants, hard terminals and user accounts (the amounts
-    /// show_corp_resource reports).
-    fn resource_items(&self) -> Vec<QueryResourceResultDto> {
-        let item = |type_: &str, count: usize, vmr_mode: Option<i32>, desc: &str| QueryResourceResultDto {
-            id: Some(format!(
-                "{:0>32}",
-                format!("{type_}{}", vmr_mode.unwrap_or(0))
-                    .to_lowercase()
-                    .replace('_', "")
-            )),
-            type_: Some(type_.to_owned()),
-            type_desc: Some(desc.to_owned()),
-            type_id: vmr_mode.map(|_| serde_json::Value::String("cloud-meeting-room-10".into())),
-            vmr_mode,
-            count: Some(int32(count)),
-            expire_date: Some(RESOURCES_EXPIRE),
-            order_id: Some(format!("order-{}", type_.to_lowercase())),
-            status: Some(0),
-            editable: Some(false),
-        };
-        vec![
-            item("VMR", self.rooms, Some(1), "Small cloud meeting room - 10"),
-            item("VMR", self.webinar_rooms, Some(2), "Webinar room"),
-            item("CONF_CALL", 50, None, "Concurrent meeting participants"),
-            item(
-                "HARD_1080P",
-                super::devices::HARD_TERMINALS,
-                None,
-                "1080P hard terminals",
-            ),
-            item("SOFT", 500, None, "Soft terminal accounts"),
-        ]
-    }
+/// The resource items a new enterprise of the simulator holds, one per kind: its cloud
+/// meeting rooms and webinar rooms, concurrent participants, hard terminals and user
+/// accounts (the amounts show_corp_resource reports). The SP's resource operations change
+/// them.
+pub(in crate::simulator) fn default_resources(rooms: usize, webinar_rooms: usize) -> Vec<QueryResourceResultDto> {
+    let item = |type_: &str, count: usize, vmr_mode: Option<i32>, desc: &str| QueryResourceResultDto {
+        id: Some(format!(
+            "{:0>32}",
+            format!("{type_}{}", vmr_mode.unwrap_or(0))
+                .to_lowercase()
+                .replace('_', "")
+        )),
+        type_: Some(type_.to_owned()),
+        type_desc: Some(desc.to_owned()),
+        type_id: vmr_mode.map(|_| serde_json::Value::String("cloud-meeting-room-10".into())),
+        vmr_mode,
+        count: Some(int32(count)),
+        expire_date: Some(RESOURCES_EXPIRE),
+        order_id: Some(format!("order-{}", type_.to_lowercase())),
+        status: Some(0),
+        editable: Some(false),
+    };
+    vec![
+        item("VMR", rooms, Some(1), "Small cloud meeting room - 10"),
+        item("VMR", webinar_rooms, Some(2), "Webinar room"),
+        item("CONF_CALL", 50, None, "Concurrent meeting participants"),
+        item(
+            "HARD_1080P",
+            super::devices::HARD_TERMINALS,
+            None,
+            "1080P hard terminals",
+        ),
+        item("SOFT", 500, None, "Soft terminal accounts"),
+    ]
 }
 
 /// The enterprise's resource items, filtered as asked (all filters together).
@@ -256,8 +255,8 @@ impl Handle<input::SearchCorpResources> for Directory {
         let key = input.search_key.unwrap_or_default();
         let type_ = input.type_.map(|t| t.to_string());
         let items: Vec<QueryResourceResultDto> = self
-            .resource_items()
-            .into_iter()
+            .resources
+            .iter()
             .filter(|r| {
                 key.is_empty()
                     || [&r.type_, &r.type_desc, &r.order_id]
@@ -277,6 +276,7 @@ impl Handle<input::SearchCorpResources> for Directory {
             })
             .filter(|r| input.start_expire_date.is_none_or(|from| r.expire_date >= Some(from)))
             .filter(|r| input.end_expire_date.is_none_or(|to| r.expire_date <= Some(to)))
+            .cloned()
             .collect();
         Ok(page_of!(SearchCorpResourcesResponse, items, offset, limit))
     }

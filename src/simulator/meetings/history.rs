@@ -82,6 +82,11 @@ impl History {
         self.held.push(held);
     }
 
+    /// Every holding, oldest first.
+    pub(super) fn all(&self) -> impl Iterator<Item = &HeldMeeting> {
+        self.held.iter()
+    }
+
     pub(super) fn get(&self, conf_uuid: &str) -> Result<&HeldMeeting, Failure> {
         self.held
             .iter()

@@ -1,0 +1,637 @@
+//! QoS of meetings and the dashboard's statistics, derived from what the simulator saw: the
+//! meetings held (history) and in progress, their participants and durations.
+//!
+//! The simulator has no media: a participant's QoS samples follow a rule, so tests can
+//! predict them. With `h` the sum of the bytes of the participant's ID, sample `k` (every 5 seconds from joining, 12 at most) is:
+//! latency `20 + (h + 37k) mod 500` ms, jitter `(h + 13k) mod 120` ms, packet loss
+//! `(h + 7k) mod 20` %, bitrate `1000 + (100k mod 500)` kbit/s, 30 frames, 1280x720; the
+//! client's CPU `10 + (h + k) mod 60` % and the system's `20 + (h + k) mod 70` %, the same
+//! both ways. A sample above its threshold is an alarm; a participant with one is reported
+//! (`alarm` YES), and so is their meeting. Default thresholds: latency and jitter 800 ms,
+//! packet loss 50 %, CPU 90 %.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate};
+
+use super::Meetings;
+use crate::ErrorCode;
+use crate::simulator::api::{Answer, Context, Handle, input};
+use crate::simulator::wire::{Failure, fail, int32, page};
+use crate::types::{
+    CpuThresholdData, PacketThresholdData, QosConferenceInfo, QosCpuInfo, QosDataElement, QosDataNoThrElement, QosInfo,
+    QosParticipantInfo, QosSendReceiveInfo, SearchQosHistoryMeetingsResponse, SearchQosOnlineMeetingsResponse,
+    SearchQosParticipantDetailQosType, SearchQosParticipantDetailResponse, SearchQosParticipantsResponse,
+    SearchStatisticConferenceInfoResponse, SearchStatisticConferenceParticipantResponse,
+    SearchStatisticResourceInfoResponse, SearchStatisticUserInfoResponse, SetQosThresholdResponse,
+    ShowQosThresholdResponse, StatisticConferenceDataItem, StatisticParticipateDataItem, StatisticResourceDataItem,
+    StatisticUserDataItem, ThresholdData,
+};
+
+/// The longest history window.
+const HISTORY_WINDOW: Duration = Duration::days(92);
+const SAMPLES: i64 = 12;
+
+/// A meeting's thresholds: latency, jitter (ms), packet loss (%), CPU (%).
+#[derive(Clone, Copy)]
+pub(super) struct Thresholds {
+    latency: i32,
+    jitter: i32,
+    packet_loss: i32,
+    cpu: i32,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds {
+            latency: 800,
+            jitter: 800,
+            packet_loss: 50,
+            cpu: 90,
+        }
+    }
+}
+
+fn refused(code: &str, message: impl Into<String>) -> Failure {
+    fail(400, ErrorCode::parse(code), message)
+}
+
+fn h(id: &str) -> i64 {
+    id.bytes().map(i64::from).sum()
+}
+
+/// One participant of a holding, as QoS sees them.
+struct Seen {
+    id: String,
+    name: String,
+    joined: i64,
+    left: Option<i64>,
+}
+
+/// The samples of one measure: (time, value) from joining.
+fn series(joined: i64, value: impl Fn(i64) -> i64) -> Vec<(String, i64)> {
+    (0..SAMPLES)
+        .map(|k| {
+            let at = DateTime::from_timestamp_millis(joined + k * 5000).unwrap_or_default();
+            (at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), value(k))
+        })
+        .collect()
+}
+
+fn with_threshold(samples: Vec<(String, i64)>, threshold: i32) -> Vec<QosDataElement> {
+    samples
+        .into_iter()
+        .map(|(time, value)| QosDataElement {
+            time: Some(time),
+            value: Some(value as i32),
+            threshold: Some(threshold),
+            alarm: Some(value > i64::from(threshold)),
+        })
+        .collect()
+}
+
+fn yes(alarm: bool) -> Option<String> {
+    Some(if alarm { "YES" } else { "NO" }.into())
+}
+
+impl Thresholds {
+    /// Whether the participant's samples cross a media threshold, and the CPU one.
+    fn alarms(&self, who: &Seen) -> (bool, bool) {
+        let h = h(&who.id);
+        let media = (0..SAMPLES).any(|k| {
+            20 + (h + 37 * k) % 500 > i64::from(self.latency)
+                || (h + 13 * k) % 120 > i64::from(self.jitter)
+                || (h + 7 * k) % 20 > i64::from(self.packet_loss)
+        });
+        let cpu =
+            (0..SAMPLES).any(|k| 10 + (h + k) % 60 > i64::from(self.cpu) || 20 + (h + k) % 70 > i64::from(self.cpu));
+        (media, cpu)
+    }
+}
+
+impl Meetings {
+    /// The participants of holding `conf_uuid`: in progress (`online`) or held.
+    fn seen(&self, conf_uuid: &str, online: bool) -> Result<(String, Vec<Seen>), Failure> {
+        if online {
+            let meeting = self
+                .meetings
+                .values()
+                .find(|m| m.live.as_ref().is_some_and(|l| l.conf_uuid == conf_uuid))
+                .ok_or_else(|| {
+                    refused(
+                        "MBI.104000005",
+                        format!("no meeting in progress has confUUID {conf_uuid}"),
+                    )
+                })?;
+            let started = meeting.live.as_ref().expect("in progress").started.timestamp_millis();
+            let seen = meeting
+                .participants
+                .iter()
+                .filter_map(|p| {
+                    Some(Seen {
+                        id: p.participant_id.clone()?,
+                        name: p.name.clone(),
+                        joined: started,
+                        left: None,
+                    })
+                })
+                .collect();
+            return Ok((meeting.conference_id.clone(), seen));
+        }
+        let held = self.history.get(conf_uuid)?;
+        // The participants held, with the times their attendance records give (by name).
+        let seen = held
+            .participants
+            .iter()
+            .map(|p| {
+                let name = p.name.clone().unwrap_or_default();
+                let record = held
+                    .attendance
+                    .iter()
+                    .find(|r| r.display_name.as_deref() == Some(name.as_str()));
+                Seen {
+                    id: p
+                        .participant_id
+                        .clone()
+                        .or_else(|| p.subscriber_id.clone())
+                        .unwrap_or_else(|| name.clone()),
+                    joined: record
+                        .and_then(|r| r.join_time)
+                        .unwrap_or(held.started.timestamp_millis()),
+                    left: record.and_then(|r| r.left_time).or(Some(held.ended.timestamp_millis())),
+                    name,
+                }
+            })
+            .collect();
+        Ok((held.info.conference_id.clone().unwrap_or_default(), seen))
+    }
+
+    fn participant(&self, conf_uuid: &str, conference_id: &str, who: &Seen) -> QosParticipantInfo {
+        let (media, cpu) = self.thresholds.alarms(who);
+        QosParticipantInfo {
+            participant_id: Some(who.id.clone()),
+            display_name: Some(who.name.clone()),
+            conf_uuid: Some(conf_uuid.to_owned()),
+            conference_id: Some(conference_id.to_owned()),
+            join_time: Some(who.joined),
+            left_time: who.left,
+            alarm: yes(media || cpu),
+            audio_alarm_send: yes(media),
+            audio_alarm_rec: yes(media),
+            video_alarm_send: yes(media),
+            video_alarm_rec: yes(media),
+            screen_alarm_send: yes(false),
+            screen_alarm_rec: yes(false),
+            cpu_alarm: yes(cpu),
+            exist_qos: Some(true),
+            terminal_type: Some("PC".into()),
+            network_type: Some("wifi".into()),
+            ..QosParticipantInfo::default()
+        }
+    }
+
+    fn conference(&self, conf_uuid: &str, online: bool) -> Result<QosConferenceInfo, Failure> {
+        let (conference_id, seen) = self.seen(conf_uuid, online)?;
+        let alarms: Vec<(bool, bool)> = seen.iter().map(|s| self.thresholds.alarms(s)).collect();
+        let media = alarms.iter().any(|a| a.0);
+        let cpu = alarms.iter().any(|a| a.1);
+        let (subject, start, end) = if online {
+            let m = &self.meetings[&conference_id];
+            let live = m.live.as_ref().expect("in progress");
+            (m.definition.subject.clone(), live.started.timestamp_millis(), None)
+        } else {
+            let held = self.history.get(conf_uuid)?;
+            (
+                held.info.subject.clone(),
+                held.started.timestamp_millis(),
+                Some(held.ended.timestamp_millis()),
+            )
+        };
+        Ok(QosConferenceInfo {
+            conf_uuid: Some(conf_uuid.to_owned()),
+            conference_id: Some(conference_id),
+            subject,
+            start_time: Some(start),
+            end_time: end,
+            duration: end.map(|e| int32(usize::try_from((e - start) / 60_000).unwrap_or(0))),
+            participants: Some(int32(seen.len())),
+            alarm: yes(media || cpu),
+            audio_alarm: yes(media),
+            video_alarm: yes(media),
+            screen_alarm: yes(false),
+            cpu_alarm: yes(cpu),
+            webinar: Some(false),
+            ..QosConferenceInfo::default()
+        })
+    }
+}
+
+/// Held meetings that started between the two dates (at most about 3 months apart).
+impl Handle<input::SearchQosHistoryMeetings> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchQosHistoryMeetings,
+    ) -> Answer<SearchQosHistoryMeetingsResponse> {
+        if input.end_date < input.start_date {
+            return Err(refused("MBI.104000003", "endDate is before startDate"));
+        }
+        if input.end_date - input.start_date > HISTORY_WINDOW.num_milliseconds() {
+            return Err(refused(
+                "MBI.104000004",
+                "startDate and endDate are more than 3 months apart",
+            ));
+        }
+        let (offset, limit) = page(input.offset, input.limit, 20);
+        let key = input.search_key.unwrap_or_default();
+        let uuids: Vec<String> = self
+            .history
+            .all()
+            .filter(|h| (input.start_date..=input.end_date).contains(&h.started.timestamp_millis()))
+            .filter(|h| h.info.subject.as_ref().is_some_and(|s| s.contains(&key)))
+            .map(|h| h.conf_uuid.clone())
+            .collect();
+        let data = uuids
+            .iter()
+            .rev()
+            .map(|u| self.conference(u, false))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SearchQosHistoryMeetingsResponse {
+            offset: Some(int32(offset as usize)),
+            limit: Some(int32(limit as usize)),
+            count: Some(int32(data.len())),
+            data: data.into_iter().skip(offset as usize).take(limit as usize).collect(),
+        })
+    }
+}
+
+impl Handle<input::SearchQosOnlineMeetings> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchQosOnlineMeetings,
+    ) -> Answer<SearchQosOnlineMeetingsResponse> {
+        let (offset, limit) = page(input.offset, input.limit, 20);
+        let key = input.search_key.unwrap_or_default();
+        let uuids: Vec<String> = self
+            .in_progress()
+            .filter(|m| m.definition.subject.as_ref().is_some_and(|s| s.contains(&key)))
+            .filter_map(|m| m.live.as_ref().map(|l| l.conf_uuid.clone()))
+            .collect();
+        let data = uuids
+            .iter()
+            .map(|u| self.conference(u, true))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(SearchQosOnlineMeetingsResponse {
+            offset: Some(int32(offset as usize)),
+            limit: Some(int32(limit as usize)),
+            count: Some(int32(data.len())),
+            data: data.into_iter().skip(offset as usize).take(limit as usize).collect(),
+        })
+    }
+}
+
+impl Handle<input::SearchQosParticipants> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchQosParticipants,
+    ) -> Answer<SearchQosParticipantsResponse> {
+        let (offset, limit) = page(input.offset, input.limit, 20);
+        let online = input.conf_type.to_string() == "online";
+        let (conference_id, seen) = self.seen(&input.conf_uuid, online)?;
+        let key = input.search_key.unwrap_or_default();
+        let data: Vec<QosParticipantInfo> = seen
+            .iter()
+            .filter(|s| s.name.contains(&key))
+            .map(|s| self.participant(&input.conf_uuid, &conference_id, s))
+            .collect();
+        Ok(SearchQosParticipantsResponse {
+            offset: Some(int32(offset as usize)),
+            limit: Some(int32(limit as usize)),
+            count: Some(int32(data.len())),
+            data: data.into_iter().skip(offset as usize).take(limit as usize).collect(),
+        })
+    }
+}
+
+/// The participant's samples of one kind (see the module's documentation).
+impl Handle<input::SearchQosParticipantDetail> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchQosParticipantDetail,
+    ) -> Answer<SearchQosParticipantDetailResponse> {
+        let online = input.conf_type.to_string() == "online";
+        let (conference_id, seen) = self.seen(&input.conf_uuid, online)?;
+        let who = seen.iter().find(|s| s.id == input.participant_id).ok_or_else(|| {
+            refused(
+                "MBI.104000006",
+                format!("{} was not in this meeting", input.participant_id),
+            )
+        })?;
+        let (hh, t, start) = (h(&who.id), self.thresholds, who.joined);
+        let plain = |value: fn(i64) -> serde_json::Value| -> Vec<QosDataNoThrElement> {
+            series(start, |_| 0)
+                .into_iter()
+                .enumerate()
+                .map(|(k, (time, _))| QosDataNoThrElement {
+                    time: Some(time),
+                    value: Some(value(k as i64)),
+                })
+                .collect()
+        };
+        let direction = || QosSendReceiveInfo {
+            latency: with_threshold(series(start, |k| 20 + (hh + 37 * k) % 500), t.latency),
+            jitter: with_threshold(series(start, |k| (hh + 13 * k) % 120), t.jitter),
+            packet_loss_max: with_threshold(series(start, |k| (hh + 7 * k) % 20), t.packet_loss),
+            bitrate: plain(|k| (1000 + (100 * k) % 500).into()),
+            frame: plain(|_| 30.into()),
+            resolution: plain(|_| "1280x720".into()),
+        };
+        let qos = match input.qos_type {
+            SearchQosParticipantDetailQosType::Cpu => QosInfo {
+                type_: Some("cpu".into()),
+                cpu: Some(QosCpuInfo {
+                    client_cpu_max: with_threshold(series(start, |k| 10 + (hh + k) % 60), t.cpu),
+                    system_cpu_max: with_threshold(series(start, |k| 20 + (hh + k) % 70), t.cpu),
+                }),
+                send: None,
+                receive: None,
+            },
+            other => QosInfo {
+                type_: Some(other.to_string()),
+                send: Some(direction()),
+                receive: Some(direction()),
+                cpu: None,
+            },
+        };
+        Ok(SearchQosParticipantDetailResponse {
+            user: Some(self.participant(&input.conf_uuid, &conference_id, who)),
+            qos: Some(qos),
+        })
+    }
+}
+
+/// Sets the thresholds sent (the media ones for AUDIO/VIDEO/SCREEN, the CPU ones for CPU;
+/// the simulator keeps one set for every medium and takes the sending value).
+impl Handle<input::SetQosThreshold> for Meetings {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::SetQosThreshold) -> Answer<SetQosThresholdResponse> {
+        let body = input.body;
+        let t = &mut self.thresholds;
+        if let Some(v) = body.latency.and_then(|d| d.sending.or(d.receiving)) {
+            t.latency = v;
+        }
+        if let Some(v) = body.jitter.and_then(|d| d.sending.or(d.receiving)) {
+            t.jitter = v;
+        }
+        if let Some(v) = body.packet_loss.and_then(|d| d.sending.or(d.receiving)) {
+            t.packet_loss = v;
+        }
+        if let Some(v) = body.client_cpu_max.or(body.system_cpu_max).and_then(|d| d.cpu) {
+            t.cpu = v;
+        }
+        Ok(SetQosThresholdResponse {
+            code: Some("0".into()),
+            message: Some("OK".into()),
+        })
+    }
+}
+
+impl Handle<input::ShowQosThreshold> for Meetings {
+    fn handle(&mut self, _: &mut Context<'_>, input: input::ShowQosThreshold) -> Answer<ShowQosThresholdResponse> {
+        let (t, d) = (self.thresholds, Thresholds::default());
+        let pair = |now: i32, default: i32| ThresholdData {
+            sending: Some(now),
+            receiving: Some(now),
+            sending_default: Some(default),
+            receiving_default: Some(default),
+        };
+        if input.threshold_type.to_string() == "CPU" {
+            let cpu = CpuThresholdData {
+                cpu: Some(t.cpu),
+                cpu_default: Some(d.cpu),
+            };
+            return Ok(ShowQosThresholdResponse {
+                client_cpu_max: Some(cpu.clone()),
+                system_cpu_max: Some(cpu),
+                ..ShowQosThresholdResponse::default()
+            });
+        }
+        Ok(ShowQosThresholdResponse {
+            latency: Some(pair(t.latency, d.latency)),
+            jitter: Some(pair(t.jitter, d.jitter)),
+            packet_loss: Some(PacketThresholdData {
+                sending: Some(t.packet_loss),
+                receiving: Some(t.packet_loss),
+                sending_default: Some(d.packet_loss),
+                receiving_default: Some(d.packet_loss),
+            }),
+            ..ShowQosThresholdResponse::default()
+        })
+    }
+}
+
+/// The buckets between `start` and `end`: days (`D`, `yyyy-MM-dd`, 31 at most) or months
+/// (`M`, `yyyy-MM`, 12 at most), each with its label and span.
+fn buckets(unit: &str, start: &str, end: &str) -> Result<Vec<(String, NaiveDate, NaiveDate)>, Failure> {
+    let parse = |text: &str| {
+        let full = if unit == "M" {
+            format!("{text}-01")
+        } else {
+            text.to_owned()
+        };
+        NaiveDate::parse_from_str(&full, "%Y-%m-%d").map_err(|_| {
+            refused(
+                "MBI.104000007",
+                format!(
+                    "{text:?} is not a {} date",
+                    if unit == "M" { "yyyy-MM" } else { "yyyy-MM-dd" }
+                ),
+            )
+        })
+    };
+    let (from, to) = (parse(start)?, parse(end)?);
+    if to < from {
+        return Err(refused("MBI.104000003", "endTime is before startTime"));
+    }
+    let mut out = Vec::new();
+    let mut day = from;
+    while day <= to {
+        let next = if unit == "M" {
+            NaiveDate::from_ymd_opt(day.year() + i32::from(day.month() == 12), day.month() % 12 + 1, 1)
+                .expect("a month")
+        } else {
+            day + Duration::days(1)
+        };
+        let label = if unit == "M" {
+            day.format("%Y-%m")
+        } else {
+            day.format("%Y-%m-%d")
+        }
+        .to_string();
+        out.push((label, day, next));
+        day = next;
+    }
+    let most = if unit == "M" { 12 } else { 31 };
+    if out.len() > most {
+        return Err(refused(
+            "MBI.104000008",
+            format!("at most {most} {} at once", if unit == "M" { "months" } else { "days" }),
+        ));
+    }
+    Ok(out)
+}
+
+impl Meetings {
+    /// The holdings that started in [from, to), UTC.
+    fn held_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<&super::history::HeldMeeting> {
+        self.history
+            .all()
+            .filter(|h| (from..to).contains(&h.started.date_naive()))
+            .collect()
+    }
+}
+
+fn paged<T>(items: Vec<T>, offset: Option<i32>, limit: Option<i32>) -> (i64, i64, usize, Vec<T>) {
+    let (offset, limit) = page(offset, limit, 20);
+    let count = items.len();
+    let page = items.into_iter().skip(offset as usize).take(limit as usize).collect();
+    (offset, limit, count, page)
+}
+
+/// Per day or month: meetings held, their minutes and participants.
+impl Handle<input::SearchStatisticConferenceInfo> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchStatisticConferenceInfo,
+    ) -> Answer<SearchStatisticConferenceInfoResponse> {
+        let items: Vec<StatisticConferenceDataItem> =
+            buckets(&input.time_unit.to_string(), &input.start_time, &input.end_time)?
+                .into_iter()
+                .map(|(label, from, to)| {
+                    let held = self.held_between(from, to);
+                    let minutes: i64 = held.iter().map(|h| (h.ended - h.started).num_minutes()).sum();
+                    let attendees: usize = held.iter().map(|h| h.attendance.len()).sum();
+                    StatisticConferenceDataItem {
+                        time: Some(label),
+                        conf_count: Some(held.len().to_string()),
+                        conf_duration: Some(minutes.to_string()),
+                        attendee_count: Some(attendees.to_string()),
+                        ..StatisticConferenceDataItem::default()
+                    }
+                })
+                .collect();
+        let (offset, limit, count, data) = paged(items, input.offset, input.limit);
+        Ok(SearchStatisticConferenceInfoResponse {
+            offset: Some(offset as i32),
+            limit: Some(limit as i32),
+            count: Some(int32(count)),
+            data,
+        })
+    }
+}
+
+/// Per person who attended in the period: meetings and minutes.
+impl Handle<input::SearchStatisticConferenceParticipant> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchStatisticConferenceParticipant,
+    ) -> Answer<SearchStatisticConferenceParticipantResponse> {
+        let spans = buckets(&input.time_unit.to_string(), &input.start_time, &input.end_time)?;
+        let (from, to) = (spans[0].1, spans[spans.len() - 1].2);
+        let mut people: BTreeMap<String, (usize, i64)> = BTreeMap::new();
+        for held in self.held_between(from, to) {
+            for r in &held.attendance {
+                let minutes = (r.left_time.unwrap_or(0) - r.join_time.unwrap_or(0)) / 60_000;
+                let entry = people.entry(r.display_name.clone().unwrap_or_default()).or_default();
+                entry.0 += 1;
+                entry.1 += minutes.max(0);
+            }
+        }
+        let items = people
+            .into_iter()
+            .map(|(name, (count, minutes))| StatisticParticipateDataItem {
+                conf_user_name: Some(name),
+                conf_user_count: Some(count.to_string()),
+                conf_user_duration: Some(minutes.to_string()),
+                ..StatisticParticipateDataItem::default()
+            })
+            .collect();
+        let (offset, limit, count, data) = paged(items, input.offset, input.limit);
+        Ok(SearchStatisticConferenceParticipantResponse {
+            offset: Some(offset as i32),
+            limit: Some(limit as i32),
+            count: Some(int32(count)),
+            data,
+        })
+    }
+}
+
+/// Per day or month: the rooms' parties (10 each) and no recording, PSTN or live use.
+impl Handle<input::SearchStatisticResourceInfo> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchStatisticResourceInfo,
+    ) -> Answer<SearchStatisticResourceInfoResponse> {
+        let items = buckets(&input.time_unit.to_string(), &input.start_time, &input.end_time)?
+            .into_iter()
+            .map(|(label, from, to)| StatisticResourceDataItem {
+                time: Some(label),
+                vmr_parties: Some("10".into()),
+                max_concurrency_vmr_count: Some(self.held_between(from, to).len().min(1).to_string()),
+                record_used_size: Some("0".into()),
+                pstn_used_duration: Some("0".into()),
+                live_port_used_count: Some("0".into()),
+            })
+            .collect();
+        let (offset, limit, count, data) = paged(items, input.offset, input.limit);
+        Ok(SearchStatisticResourceInfoResponse {
+            offset: Some(offset as i32),
+            limit: Some(limit as i32),
+            count: Some(int32(count)),
+            data,
+        })
+    }
+}
+
+/// Per day or month: the people who attended (the simulator counts attendance, not
+/// sign-ins, as the logins: all from PCs).
+impl Handle<input::SearchStatisticUserInfo> for Meetings {
+    fn handle(
+        &mut self,
+        _: &mut Context<'_>,
+        input: input::SearchStatisticUserInfo,
+    ) -> Answer<SearchStatisticUserInfoResponse> {
+        let items = buckets(&input.time_unit.to_string(), &input.start_time, &input.end_time)?
+            .into_iter()
+            .map(|(label, from, to)| {
+                let mut names: Vec<String> = self
+                    .held_between(from, to)
+                    .iter()
+                    .flat_map(|h| h.attendance.iter().filter_map(|r| r.display_name.clone()))
+                    .collect();
+                names.sort();
+                names.dedup();
+                StatisticUserDataItem {
+                    time: Some(label),
+                    user_login_count: Some(names.len().to_string()),
+                    user_pc_login_count: Some(names.len().to_string()),
+                    user_mobile_login_count: Some("0".into()),
+                    user_activated_count: Some(names.len().to_string()),
+                    ..StatisticUserDataItem::default()
+                }
+            })
+            .collect();
+        let (offset, limit, count, data) = paged(items, input.offset, input.limit);
+        Ok(SearchStatisticUserInfoResponse {
+            offset: Some(offset as i32),
+            limit: Some(limit as i32),
+            count: Some(int32(count)),
+            data,
+        })
+    }
+}
