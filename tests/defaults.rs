@@ -117,6 +117,11 @@ fn mask(value: &mut Value) {
         Value::String(text) if text.len() == 32 && text.chars().all(|c| c.is_ascii_hexdigit()) => {
             *text = "*".into();
         }
+        // A URL of the simulator: each listens on its own port.
+        Value::String(text) if text.contains("://127.0.0.1:") => {
+            let port = regex::Regex::new(r"://127\.0\.0\.1:\d+").unwrap();
+            *text = port.replace_all(text, "://127.0.0.1:PORT").into_owned();
+        }
         _ => {}
     }
 }

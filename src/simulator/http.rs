@@ -47,6 +47,14 @@ pub(super) async fn profile_image(
     shared.service.lock().expect("service lock").profile_image(&user_id)
 }
 
+/// A material's picture: `GET /simulator/materials/<id>`.
+pub(super) async fn material(
+    State(shared): State<Arc<Shared>>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Response {
+    shared.service.lock().expect("service lock").material(&id)
+}
+
 pub(super) async fn dispatch(
     State(shared): State<Arc<Shared>>,
     method: Method,

@@ -15,10 +15,15 @@ use crate::types::{
 
 const PICTURE_TYPES: &[&str] = &["image/jpeg", "image/png"];
 
+/// Where the simulator serves the materials' pictures (their `filePath`).
+pub(super) const MATERIALS_PATH: &str = "/simulator/materials";
+
 struct Stored {
     id: String,
     name: String,
     bytes: usize,
+    /// The picture and its type, served at `MATERIALS_PATH/<id>`.
+    content: Option<(String, bytes::Bytes)>,
     resolution: String,
     updated: i64,
 }
@@ -69,6 +74,7 @@ impl InfoWindow {
                 id: text(&m, "id"),
                 name: text(&m, "materialName"),
                 bytes: 0,
+                content: None,
                 resolution: text(&m, "materialResolution"),
                 updated: 0,
             });
@@ -128,6 +134,11 @@ fn size_text(bytes: usize) -> String {
 impl InfoWindow {
     fn material(&self, id: &str) -> Option<&Stored> {
         self.materials.iter().find(|m| m.id == id)
+    }
+
+    /// A material's picture and its type.
+    pub(super) fn picture(&self, id: &str) -> Option<(String, bytes::Bytes)> {
+        self.material(id).and_then(|m| m.content.clone())
     }
 
     fn check_items(&self, items: &[ProgramItemRequestBase]) -> Result<(), Failure> {
@@ -200,6 +211,7 @@ impl Handle<input::AddMaterial> for InfoWindow {
             id: hex_id(),
             name: file_name.unwrap_or_else(|| "material".into()),
             bytes: bytes.len(),
+            content: Some((kind, bytes.clone())),
             resolution,
             updated: cx.now.timestamp_millis(),
         });
@@ -237,7 +249,7 @@ impl Handle<input::SearchMaterials> for InfoWindow {
                 material_name: Some(m.name.clone()),
                 material_resolution: Some(m.resolution.clone()),
                 material_size_str: Some(size_text(m.bytes)),
-                file_path: Some(format!("{}/simulator/materials/{}", cx.base_url, m.id)),
+                file_path: Some(format!("{}{MATERIALS_PATH}/{}", cx.base_url, m.id)),
                 update_time: Some(m.updated.into()),
                 last_updated_by: Some("admin".into()),
             })
@@ -328,7 +340,7 @@ impl Handle<input::ShowProgram> for InfoWindow {
                         material_id: Some(i.material_id.clone()),
                         material_name: self.material(&i.material_id).map(|m| m.name.clone()),
                         play_time: Some(i.play_time),
-                        file_path: Some(format!("{}/simulator/materials/{}", cx.base_url, i.material_id)),
+                        file_path: Some(format!("{}{MATERIALS_PATH}/{}", cx.base_url, i.material_id)),
                     })
                     .collect(),
             ),

@@ -325,6 +325,10 @@ impl SimulatorBuilder {
                 &format!("{}/{{user_id}}", directory::PROFILE_IMAGES_PATH),
                 axum::routing::get(http::profile_image),
             )
+            .route(
+                &format!("{}/{{id}}", info_window::MATERIALS_PATH),
+                axum::routing::get(http::material),
+            )
             .fallback(http::dispatch)
             .layer(axum::extract::DefaultBodyLimit::max(MAX_REQUEST_BODY))
             .with_state(shared.clone());
@@ -506,6 +510,11 @@ impl Simulator {
             service.take_outgoing()
         };
         self.shared.outbound.send(outgoing);
+    }
+
+    /// The simulator's time now (the real time moved on by every [`advance`](Self::advance)).
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.shared.service.lock().expect("service lock").clock.now()
     }
 
     /// Every message the simulator "sent" (verification codes, new passwords, invitations),

@@ -252,7 +252,19 @@ impl Service {
 
     /// A user's profile picture (set_profile_image, set_user_profile_image).
     pub(crate) fn profile_image(&self, user_id: &str) -> Response {
-        match self.enterprises.values().find_map(|e| e.directory.picture(user_id)) {
+        self.picture(
+            self.enterprises.values().find_map(|e| e.directory.picture(user_id)),
+            user_id,
+        )
+    }
+
+    /// A material of an info window (its `filePath`).
+    pub(crate) fn material(&self, id: &str) -> Response {
+        self.picture(self.enterprises.values().find_map(|e| e.info_window.picture(id)), id)
+    }
+
+    fn picture(&self, found: Option<(String, bytes::Bytes)>, id: &str) -> Response {
+        match found {
             Some((kind, bytes)) => {
                 let kind = if kind == "image/png" { "image/png" } else { "image/jpeg" };
                 super::wire::file_response(bytes.to_vec(), kind)
@@ -260,7 +272,7 @@ impl Service {
             None => error_with_id(
                 404,
                 ErrorCode::UserNotFound.as_str(),
-                &format!("user {user_id} has no profile picture"),
+                &format!("{id} has no picture"),
                 ErrorFormat::Usg,
                 &super::wire::request_id(),
             ),
