@@ -70,6 +70,13 @@ async fn hold(sim: &Simulator, client: &Client, subject: &str) -> String {
 async fn the_dashboard_reports_what_was_held() {
     let sim = Simulator::start().await.unwrap();
     let client = sim.client_builder().build().unwrap();
+    // Both meetings on one day, whatever the time now: 01:00 tomorrow on the simulator's clock.
+    let tomorrow = (sim.now() + chrono::Duration::days(1))
+        .date_naive()
+        .and_hms_opt(1, 0, 0)
+        .unwrap()
+        .and_utc();
+    sim.advance((tomorrow - sim.now()).to_std().unwrap());
     let first = hold(&sim, &client, "Planning").await;
     sim.advance(Duration::from_secs(3600));
     hold(&sim, &client, "Review").await;

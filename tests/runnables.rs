@@ -158,6 +158,35 @@ fn member_self_service_example_succeeds() {
 }
 
 #[test]
+fn sp_admin_example_succeeds() {
+    example_succeeds(
+        "sp_admin",
+        &[
+            "add_corp enterprise sp-corp-0001",
+            "show_my_info its administrator signs in",
+            "add_resource",
+            "update_resource",
+            "search_resource_op_record 3 changes recorded",
+            "delete_corp",
+            "create_token its administrator can no longer sign in",
+        ],
+    );
+}
+
+#[test]
+fn dashboard_example_succeeds() {
+    example_succeeds(
+        "dashboard",
+        &[
+            "search_qos_history_meetings 2 meetings held today",
+            "search_qos_participant_detail 12 audio latency samples of Ann",
+            "set_qos_threshold",
+            "search_statistic_conference_info 2 meetings today",
+        ],
+    );
+}
+
+#[test]
 fn webinar_example_succeeds() {
     example_succeeds(
         "webinar",
