@@ -22,28 +22,15 @@ use huaweicloud_meeting::types::{
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let sim = match Simulator::builder().tls(true).start().await {
+    let sim = match common::simulator(Simulator::builder()).await {
         Ok(sim) => sim,
-        Err(error) => {
-            println!("FAIL  start simulator: {error}");
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
-    println!(
-        "simulator listening on {} (TLS, certificate trusted by the client)",
-        sim.base_url()
-    );
     let client = match sim.client_builder().build() {
         Ok(client) => client,
         Err(error) => return common::failed("configure", &error),
     };
-    match run(&sim, &client).await {
-        Ok(()) => {
-            println!("done: every step succeeded");
-            ExitCode::SUCCESS
-        }
-        Err(code) => code,
-    }
+    common::finish(run(&sim, &client).await)
 }
 
 /// Holds a meeting with two people; returns its confUUID.

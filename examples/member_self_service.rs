@@ -25,22 +25,8 @@ const ACCOUNT: &str = "example-mia";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let sim = match Simulator::builder().tls(true).start().await {
-        Ok(sim) => sim,
-        Err(error) => {
-            println!("FAIL  start simulator: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!(
-        "simulator listening on {} (TLS, certificate trusted by the client)",
-        sim.base_url()
-    );
-    match run(&sim).await {
-        Ok(()) => {
-            println!("done: every step succeeded");
-            ExitCode::SUCCESS
-        }
+    match common::simulator(Simulator::builder()).await {
+        Ok(sim) => common::finish(run(&sim).await),
         Err(code) => code,
     }
 }

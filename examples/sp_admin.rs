@@ -22,22 +22,8 @@ const SP_PASSWORD: &str = "Sp@2030secret";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let sim = match Simulator::builder().tls(true).sp_account(SP, SP_PASSWORD).start().await {
-        Ok(sim) => sim,
-        Err(error) => {
-            println!("FAIL  start simulator: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    println!(
-        "simulator listening on {} (TLS, certificate trusted by the client)",
-        sim.base_url()
-    );
-    match run(&sim).await {
-        Ok(()) => {
-            println!("done: every step succeeded");
-            ExitCode::SUCCESS
-        }
+    match common::simulator(Simulator::builder().sp_account(SP, SP_PASSWORD)).await {
+        Ok(sim) => common::finish(run(&sim).await),
         Err(code) => code,
     }
 }

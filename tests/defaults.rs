@@ -104,7 +104,8 @@ fn mask(value: &mut Value) {
     match value {
         Value::Object(object) => {
             for (key, child) in object.iter_mut() {
-                let key = key.to_ascii_lowercase();
+                // `createTime` and `create_time` alike.
+                let key = key.to_ascii_lowercase().replace('_', "");
                 if VOLATILE.iter().any(|v| key.contains(v)) {
                     *child = Value::String("*".into());
                 } else {

@@ -77,6 +77,30 @@ pub async fn connect() -> Result<(Client, Option<Simulator>), ExitCode> {
     Ok((client, Some(simulator)))
 }
 
+/// Starts `builder`'s simulator (HTTPS), for the examples that run on it only.
+pub async fn simulator(builder: huaweicloud_meeting::simulator::SimulatorBuilder) -> Result<Simulator, ExitCode> {
+    let simulator = builder.tls(true).start().await.map_err(|error| {
+        println!("FAIL  start simulator: {error}");
+        ExitCode::FAILURE
+    })?;
+    println!(
+        "simulator listening on {} (TLS, certificate trusted by the client)",
+        simulator.base_url()
+    );
+    Ok(simulator)
+}
+
+/// The exit code of an example's run, saying so when every step succeeded.
+pub fn finish(run: Result<(), ExitCode>) -> ExitCode {
+    match run {
+        Ok(()) => {
+            println!("done: every step succeeded");
+            ExitCode::SUCCESS
+        }
+        Err(code) => code,
+    }
+}
+
 /// The client (see [`connect`]), authenticated already so that wrong credentials show at the
 /// first step.
 pub async fn start() -> Result<(Client, Option<Simulator>), ExitCode> {

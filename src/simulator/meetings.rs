@@ -10,6 +10,7 @@ mod metrics;
 mod online;
 mod seed;
 mod series;
+mod statistics;
 mod view;
 mod wire;
 

@@ -77,14 +77,19 @@ impl Directory {
         let (Some(key), Some(listed)) = (key, listed) else {
             return Vec::new();
         };
+        // The example's times (not the start's: answers compare across simulators).
+        let at = |text: Option<&String>| {
+            text.and_then(|t| chrono::NaiveDateTime::parse_from_str(t, TIME).ok())
+                .map_or(now, |t| t.and_utc())
+        };
         let app = AppId {
-            app_id: listed.app_id.unwrap_or_else(hex_id),
+            app_id: listed.app_id.clone().unwrap_or_else(hex_id),
             key: Secret::new(key.to_owned()),
-            name: listed.app_name.unwrap_or_default(),
-            description: listed.description,
+            name: listed.app_name.clone().unwrap_or_default(),
+            description: listed.description.clone(),
             status: listed.status.unwrap_or(0),
-            created: now,
-            updated: now,
+            created: at(listed.create_time.as_ref()),
+            updated: at(listed.last_update_time.as_ref()),
         };
         let event = app.changed();
         self.app_ids.push(app);
