@@ -54,7 +54,7 @@ def operations():
 def tags():
     """Operations per tag (`tags: [x]` of each operation)."""
     counts = {}
-    for tag in re.findall(r"^      tags: \[(\w+)", SPEC.read_text(), re.M):
+    for tag in re.findall(r"^      tags: \[([\w-]+)", SPEC.read_text(), re.M):
         counts[tag] = counts.get(tag, 0) + 1
     return counts
 
@@ -63,11 +63,13 @@ def tags():
 # the fixed part.
 AREAS = {
     "auth": ["auth"],
-    "meetings": ["meetings", "control"],
+    "meetings": ["meetings", "control", "metrics"],
     "recordings": ["recordings"],
     "rooms": ["vmr"],
     "directory": ["enterprise"],
     "webinars": ["webinars"],
+    "sp": ["sp"],
+    "info_window": ["info-window"],
     # Areas of earlier versions (before meeting control and history joined meetings), so the
     # script measures those too.
     "control": [],
