@@ -4,13 +4,12 @@
 
 mod common;
 
-use chrono::Utc;
 use huaweicloud_meeting::simulator::{LiveMeeting, Simulator};
 use huaweicloud_meeting::types::{
     Attendee, AttendeeType, InterpreterGroupInfo, InviteShareDto, PauseConferenceReq, RestCustomMultiPictureBody,
     RestCustomMultiPictureBodyImageType, RestInviteReqBody, RestMuteParticipantReqBody, RestQosRequestDto,
     RestScheduleConfDto, RestSetAttendeeLanChannelBody, RestSetInterpreterGroupBody,
-    RestSimultaneousInterpretationBody, RestSubscriberInPic, RestVideoBody, StartRequest, UserQosReqInfo,
+    RestSimultaneousInterpretationBody, RestSubscriberInPic, RestVideoBody, UserQosReqInfo,
 };
 use huaweicloud_meeting::{Conference, Error};
 
@@ -40,24 +39,14 @@ fn group(id: &str, first: &str, second: &str) -> InterpreterGroupInfo {
 /// A meeting in progress with Ann and Ben in it, and its host's handle.
 async fn meeting_with_two(sim: &Simulator) -> (String, Conference) {
     let client = sim.client_builder().build().unwrap();
-    let start = (Utc::now() + chrono::Duration::minutes(5))
-        .format("%Y-%m-%d %H:%M")
-        .to_string();
     let body = RestScheduleConfDto::builder()
         .subject("Interpreted briefing")
         .media_types("HDVideo")
-        .start_time(start)
+        .start_time(common::in_five_minutes())
         .length(60);
-    let created = client.create_meeting().body(body).send().await.unwrap().into_inner();
-    let id = created[0].conference_id.clone().unwrap();
-    let password = common::host_password(&created[0]);
-    client
-        .start_meeting()
-        .body(StartRequest::builder().conference_id(&id).password(password))
-        .send()
-        .await
-        .unwrap();
-    let host = client.conference_of(&created[0]).unwrap();
+    let meeting = common::started_meeting(&client, body).await;
+    let id = meeting.conference_id.clone().unwrap();
+    let host = client.conference_of(&meeting).unwrap();
     host.invite_participant()
         .body(RestInviteReqBody::builder().attendees(vec![
             attendee("Ann", "+8613800000021"),

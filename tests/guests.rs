@@ -4,38 +4,20 @@
 
 mod common;
 
-use chrono::Utc;
 use huaweicloud_meeting::simulator::Simulator;
-use huaweicloud_meeting::types::{
-    ConferenceInfo, RestConfConfigDto, RestInviteWithPwdReqBody, RestScheduleConfDto, StartRequest,
-};
+use huaweicloud_meeting::types::{ConferenceInfo, RestConfConfigDto, RestInviteWithPwdReqBody, RestScheduleConfDto};
 use huaweicloud_meeting::{Client, Error};
 
 /// A meeting scheduled by `client` (guests need its guest password unless `free`), started.
 async fn started_meeting(client: &Client, free: bool) -> ConferenceInfo {
-    let start = (Utc::now() + chrono::Duration::minutes(5))
-        .format("%Y-%m-%d %H:%M")
-        .to_string();
     let config: RestConfConfigDto = RestConfConfigDto::builder().is_guest_free_pwd(free).try_into().unwrap();
     let body = RestScheduleConfDto::builder()
         .subject("Open day")
         .media_types("Voice")
-        .start_time(start)
+        .start_time(common::in_five_minutes())
         .length(60)
         .conf_config_info(config);
-    let created = client.create_meeting().body(body).send().await.unwrap().into_inner();
-    let meeting = created.into_iter().next().unwrap();
-    client
-        .start_meeting()
-        .body(
-            StartRequest::builder()
-                .conference_id(meeting.conference_id.clone().unwrap())
-                .password(common::host_password(&meeting)),
-        )
-        .send()
-        .await
-        .unwrap();
-    meeting
+    common::started_meeting(client, body).await
 }
 
 fn config_error(result: Result<impl std::fmt::Debug, Error>) -> String {

@@ -10,7 +10,7 @@ use std::time::Duration;
 use huaweicloud_meeting::simulator::Simulator;
 use huaweicloud_meeting::types::{
     AddCorpDto, AddCorpResDto, AddDeviceDto, AdminDto, CorpBasicDto, ModCorpBasicDto, ModCorpDto, ModResourceDto,
-    ResourceDto, ResourceDtoType,
+    QueryResourceResultDto, ResourceDto, ResourceDtoType,
 };
 use huaweicloud_meeting::{Client, Credentials, Secret};
 
@@ -29,6 +29,18 @@ fn admin_of(sim: &Simulator, password: &str) -> Client {
         .credentials(Credentials::account("exadmin", password))
         .build()
         .unwrap()
+}
+
+/// The resource items the SP sees of `corp`.
+async fn items_of(sp: &Client, corp: &str) -> Vec<QueryResourceResultDto> {
+    let page = sp.search_resource().corp_id(corp).send().await.unwrap().into_inner();
+    page.data.unwrap()
+}
+
+/// The ID of the item of `type_`.
+fn id_of(items: &[QueryResourceResultDto], type_: &str) -> String {
+    let item = items.iter().find(|r| r.type_.as_deref() == Some(type_)).unwrap();
+    item.id.clone().unwrap()
 }
 
 fn resource(type_: ResourceDtoType, count: i32, expire: i64) -> ResourceDto {
@@ -136,25 +148,11 @@ async fn an_sp_creates_runs_and_deletes_an_enterprise() {
         .send()
         .await
         .unwrap();
-    let items = sp
-        .search_resource()
-        .corp_id(&corp)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap();
+    let items = items_of(&sp, &corp).await;
     assert_eq!(items.len(), 2);
     let own = admin.search_corp_resources().send().await.unwrap().into_inner();
     assert_eq!(own.count, Some(2), "the enterprise sees what the SP gave it");
-    let soft = items
-        .iter()
-        .find(|r| r.type_.as_deref() == Some("SOFT"))
-        .unwrap()
-        .id
-        .clone()
-        .unwrap();
+    let (soft, conf_call) = (id_of(&items, "SOFT"), id_of(&items, "CONF_CALL"));
     sp.update_resource()
         .corp_id(&corp)
         .body(vec![
@@ -163,47 +161,16 @@ async fn an_sp_creates_runs_and_deletes_an_enterprise() {
         .send()
         .await
         .unwrap();
-    let status = |items: Vec<huaweicloud_meeting::types::QueryResourceResultDto>, id: &str| {
+    let status = |items: &[QueryResourceResultDto], id: &str| {
         items
-            .into_iter()
+            .iter()
             .find(|r| r.id.as_deref() == Some(id))
             .and_then(|r| r.status)
     };
-    let items = sp
-        .search_resource()
-        .corp_id(&corp)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap();
-    assert_eq!(status(items, &soft), Some(2), "disabled");
-    let conf_call = sp
-        .search_resource()
-        .corp_id(&corp)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap()
-        .into_iter()
-        .find(|r| r.type_.as_deref() == Some("CONF_CALL"))
-        .unwrap()
-        .id
-        .unwrap();
+    assert_eq!(status(&items_of(&sp, &corp).await, &soft), Some(2), "disabled");
     sim.advance(Duration::from_secs(2 * 24 * 3600));
-    let items = sp
-        .search_resource()
-        .corp_id(&corp)
-        .send()
-        .await
-        .unwrap()
-        .into_inner()
-        .data
-        .unwrap();
-    assert_eq!(status(items, &conf_call), Some(1), "expired on the simulator's clock");
+    let expired = status(&items_of(&sp, &corp).await, &conf_call);
+    assert_eq!(expired, Some(1), "expired on the simulator's clock");
     let records = sp
         .search_resource_op_record()
         .corp_id(&corp)

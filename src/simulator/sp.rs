@@ -16,8 +16,8 @@ use super::wire::{Failure, bad_parameter, fail, int32, page, page_of};
 use crate::ErrorCode;
 use crate::types::{
     AddCorpResponse, QueryAdminResultDto, QueryCorpBasicResultDto, QueryCorpResultDto, QueryResourceResultDto,
-    ResDetailDto, SearchCorpResourcesResponse, SearchCorpResponse, SearchResourceOpRecordResponse, ShowConfOrgResponse,
-    ShowSpResResponse, ShowSpResourceResponse,
+    ResDetailDto, ResourceDto, SearchCorpResourcesResponse, SearchCorpResponse, SearchResourceOpRecordResponse,
+    ShowConfOrgResponse, ShowSpResResponse, ShowSpResourceResponse,
 };
 
 /// Enterprises an SP may hold (show_sp_resource's `corpCount`).
@@ -135,6 +135,20 @@ impl Sp {
         format!("{prefix}-{:04}", self.made)
     }
 
+    /// A resource item as given, with a new ID when it has none.
+    fn new_item(&mut self, r: ResourceDto) -> QueryResourceResultDto {
+        QueryResourceResultDto {
+            id: Some(r.id.unwrap_or_else(|| self.next_id("sp-res"))),
+            type_: Some(r.type_.to_string()),
+            type_id: r.type_id.map(serde_json::Value::String),
+            count: Some(r.count),
+            expire_date: Some(r.expire_date),
+            status: Some(0),
+            editable: Some(true),
+            ..QueryResourceResultDto::default()
+        }
+    }
+
     /// Records the change of `item` and tells the enterprise its resources.
     fn changed(&mut self, cx: &mut Context<'_>, corp: &str, operate_type: i32, item: QueryResourceResultDto) {
         self.records.push(Record {
@@ -196,16 +210,7 @@ impl Handle<input::AddCorp> for Sp {
         let a = request.admin_info;
         let mut resources = Vec::new();
         for r in request.res_info.map(|r| r.resource).unwrap_or_default() {
-            resources.push(QueryResourceResultDto {
-                id: Some(r.id.unwrap_or_else(|| self.next_id("sp-res"))),
-                type_: Some(r.type_.to_string()),
-                type_id: r.type_id.map(serde_json::Value::String),
-                count: Some(r.count),
-                expire_date: Some(r.expire_date),
-                status: Some(0),
-                editable: Some(true),
-                ..QueryResourceResultDto::default()
-            });
+            resources.push(self.new_item(r));
         }
         self.corps.push(Corp {
             id: id.clone(),
@@ -326,32 +331,18 @@ impl Handle<input::AddResource> for Sp {
     fn handle(&mut self, cx: &mut Context<'_>, input: input::AddResource) -> Answer<()> {
         self.corp_mut(&input.corp_id)?;
         for r in input.body {
-            let id = r.id.clone();
             let corp = self.corp_mut(&input.corp_id)?;
-            let existing = id
-                .as_ref()
-                .and_then(|id| corp.resources.iter().position(|x| x.id.as_ref() == Some(id)));
+            let existing =
+                r.id.as_ref()
+                    .and_then(|id| corp.resources.iter_mut().find(|x| x.id.as_ref() == Some(id)));
             let (item, kind) = match existing {
-                Some(index) => {
-                    let item = &mut corp.resources[index];
+                Some(item) => {
                     item.count = Some(r.count);
                     item.expire_date = Some(r.expire_date);
                     (item.clone(), MODIFIED)
                 }
                 None => {
-                    let item = QueryResourceResultDto {
-                        id: Some(match id {
-                            Some(id) => id,
-                            None => self.next_id("sp-res"),
-                        }),
-                        type_: Some(r.type_.to_string()),
-                        type_id: r.type_id.map(serde_json::Value::String),
-                        count: Some(r.count),
-                        expire_date: Some(r.expire_date),
-                        status: Some(0),
-                        editable: Some(true),
-                        ..QueryResourceResultDto::default()
-                    };
+                    let item = self.new_item(r);
                     self.corp_mut(&input.corp_id)?.resources.push(item.clone());
                     (item, ADDED)
                 }

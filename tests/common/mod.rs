@@ -328,3 +328,32 @@ pub async fn call_on_handle(
         _ => client.call(op.id, params, body).await,
     }
 }
+
+/// A start time five minutes from now, as the scheduling operations take it.
+pub fn in_five_minutes() -> String {
+    (chrono::Utc::now() + chrono::Duration::minutes(5))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// Schedules the meeting `body` describes and starts it with its host password.
+pub async fn started_meeting(
+    client: &huaweicloud_meeting::Client,
+    body: huaweicloud_meeting::types::builder::RestScheduleConfDto,
+) -> huaweicloud_meeting::types::ConferenceInfo {
+    use huaweicloud_meeting::types::StartRequest;
+    let created = client.create_meeting().body(body).send().await.unwrap().into_inner();
+    let meeting = created.into_iter().next().expect("a meeting");
+    let id = meeting.conference_id.clone().unwrap();
+    client
+        .start_meeting()
+        .body(
+            StartRequest::builder()
+                .conference_id(id)
+                .password(host_password(&meeting)),
+        )
+        .send()
+        .await
+        .unwrap();
+    meeting
+}

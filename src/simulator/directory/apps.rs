@@ -98,12 +98,7 @@ impl Directory {
 
     /// Refuses anyone but the enterprise's default administrator.
     fn default_admin_only(&self, cx: &Context<'_>) -> Result<(), Failure> {
-        let user = &cx.caller.user;
-        let is_default_admin = user.is_empty()
-            || *user == self.admin.account
-            || self.users.iter().any(|u| {
-                (u.account == *user || u.third_account.as_ref() == Some(user)) && u.admin_type == DEFAULT_ADMIN
-            });
+        let is_default_admin = self.me(cx).is_ok_and(|me| me.admin_type == DEFAULT_ADMIN);
         if is_default_admin {
             Ok(())
         } else {

@@ -84,19 +84,9 @@ impl Directory {
         })
     }
 
-    /// Whether the caller is an administrator of the enterprise (the default or another).
-    pub(super) fn is_administrator(&self, cx: &Context<'_>) -> bool {
-        let who = cx.caller.user.as_str();
-        who.is_empty()
-            || who == self.admin.account
-            || self
-                .users
-                .iter()
-                .any(|u| (u.account == who || u.third_account.as_deref() == Some(who)) && u.admin_type != MEMBER)
-    }
-
+    /// Refuses anyone but an administrator of the enterprise (the default or another).
     fn administrators_only(&self, cx: &Context<'_>) -> Result<(), Failure> {
-        if self.is_administrator(cx) {
+        if self.me(cx).is_ok_and(|me| me.admin_type != MEMBER) {
             Ok(())
         } else {
             Err(fail(

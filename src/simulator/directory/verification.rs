@@ -47,10 +47,6 @@ pub(super) struct Verification {
     issued: u64,
 }
 
-fn refused(message: impl Into<String>) -> Failure {
-    invalid(message)
-}
-
 impl Verification {
     /// The examples' world: the captcha, its pass and the codes the examples present, each
     /// valid for an hour from `now`.
@@ -159,13 +155,13 @@ impl Verification {
             .codes
             .iter()
             .position(|c| c.purpose == purpose && c.account == account && contact.is_none_or(|to| to == c.contact))
-            .ok_or_else(|| refused("no verification code was sent for this (or it was used)"))?;
+            .ok_or_else(|| invalid("no verification code was sent for this (or it was used)"))?;
         let code = &self.codes[index];
         if code.expires <= now {
-            return Err(refused("the verification code has expired"));
+            return Err(invalid("the verification code has expired"));
         }
         if code.code.expose() != given.expose() {
-            return Err(refused("the verification code is wrong"));
+            return Err(invalid("the verification code is wrong"));
         }
         if spend {
             self.codes.remove(index);
@@ -231,10 +227,10 @@ impl Handle<input::CheckSlideVerifyCode> for Directory {
         let index = captchas
             .iter()
             .position(|(t, a, expires)| t == request.token.expose() && *a == account && *expires > cx.now)
-            .ok_or_else(|| refused("the captcha is unknown, used or expired"))?;
+            .ok_or_else(|| invalid("the captcha is unknown, used or expired"))?;
         captchas.remove(index);
         if (request.point_x - Simulator::slide_solution(&request.user)).abs() > SLIDE_TOLERANCE {
-            return Err(refused("the slide did not end at the gap"));
+            return Err(invalid("the slide did not end at the gap"));
         }
         let pass = cx.issue_token("pass");
         self.verification
@@ -267,7 +263,7 @@ impl Handle<input::SendVeriCodeForChangePwd> for Directory {
         let index = passes
             .iter()
             .position(|(t, a, expires)| *t == pass && *a == account && *expires > cx.now)
-            .ok_or_else(|| refused("token: solve the slide captcha first (its pass is unknown, used or expired)"))?;
+            .ok_or_else(|| invalid("token: solve the slide captcha first (its pass is unknown, used or expired)"))?;
         passes.remove(index);
         let by_email = request.send_method == Some(VerifyCodeSendDtov1SendMethod::Email);
         let to = if by_email {
@@ -275,7 +271,7 @@ impl Handle<input::SendVeriCodeForChangePwd> for Directory {
         } else {
             phone.clone().or(email.clone())
         }
-        .ok_or_else(|| refused("the account has no phone or e-mail bound"))?;
+        .ok_or_else(|| invalid("the account has no phone or e-mail bound"))?;
         let code = self
             .verification
             .issue(Purpose::PasswordReset, &account, &to, RESET_VALIDITY, cx.now);
@@ -356,7 +352,7 @@ impl Handle<input::CheckVeriCodeForUpdateUserInfo> for Directory {
         let account = self.me(cx)?.account.clone();
         let code = request
             .verification_code
-            .ok_or_else(|| refused("verificationCode is required"))?;
+            .ok_or_else(|| invalid("verificationCode is required"))?;
         self.verification.check(
             Purpose::ContactChange,
             &account,
@@ -378,7 +374,7 @@ impl Handle<input::UpdateContact> for Directory {
         let (account, id) = (me.account.clone(), me.id.clone());
         let code = request
             .verification_code
-            .ok_or_else(|| refused("verificationCode is required"))?;
+            .ok_or_else(|| invalid("verificationCode is required"))?;
         let (phone, email) = if is_phone {
             (Some(contact.as_str()), None)
         } else {

@@ -56,6 +56,23 @@ fn h(id: &str) -> i64 {
     id.bytes().map(i64::from).sum()
 }
 
+/// Sample `k` of a participant whose ID sums to `h` (the rule of the module's documentation).
+fn latency(h: i64, k: i64) -> i64 {
+    20 + (h + 37 * k) % 500
+}
+fn jitter(h: i64, k: i64) -> i64 {
+    (h + 13 * k) % 120
+}
+fn packet_loss(h: i64, k: i64) -> i64 {
+    (h + 7 * k) % 20
+}
+fn client_cpu(h: i64, k: i64) -> i64 {
+    10 + (h + k) % 60
+}
+fn system_cpu(h: i64, k: i64) -> i64 {
+    20 + (h + k) % 70
+}
+
 /// One participant of a holding, as QoS sees them.
 struct Seen {
     id: String,
@@ -95,12 +112,11 @@ impl Thresholds {
     fn alarms(&self, who: &Seen) -> (bool, bool) {
         let h = h(&who.id);
         let media = (0..SAMPLES).any(|k| {
-            20 + (h + 37 * k) % 500 > i64::from(self.latency)
-                || (h + 13 * k) % 120 > i64::from(self.jitter)
-                || (h + 7 * k) % 20 > i64::from(self.packet_loss)
+            latency(h, k) > i64::from(self.latency)
+                || jitter(h, k) > i64::from(self.jitter)
+                || packet_loss(h, k) > i64::from(self.packet_loss)
         });
-        let cpu =
-            (0..SAMPLES).any(|k| 10 + (h + k) % 60 > i64::from(self.cpu) || 20 + (h + k) % 70 > i64::from(self.cpu));
+        let cpu = (0..SAMPLES).any(|k| client_cpu(h, k).max(system_cpu(h, k)) > i64::from(self.cpu));
         (media, cpu)
     }
 }
@@ -338,9 +354,9 @@ impl Handle<input::SearchQosParticipantDetail> for Meetings {
                 .collect()
         };
         let direction = || QosSendReceiveInfo {
-            latency: with_threshold(series(start, |k| 20 + (hh + 37 * k) % 500), t.latency),
-            jitter: with_threshold(series(start, |k| (hh + 13 * k) % 120), t.jitter),
-            packet_loss_max: with_threshold(series(start, |k| (hh + 7 * k) % 20), t.packet_loss),
+            latency: with_threshold(series(start, |k| latency(hh, k)), t.latency),
+            jitter: with_threshold(series(start, |k| jitter(hh, k)), t.jitter),
+            packet_loss_max: with_threshold(series(start, |k| packet_loss(hh, k)), t.packet_loss),
             bitrate: plain(|k| (1000 + (100 * k) % 500).into()),
             frame: plain(|_| 30.into()),
             resolution: plain(|_| "1280x720".into()),
@@ -349,8 +365,8 @@ impl Handle<input::SearchQosParticipantDetail> for Meetings {
             SearchQosParticipantDetailQosType::Cpu => QosInfo {
                 type_: Some("cpu".into()),
                 cpu: Some(QosCpuInfo {
-                    client_cpu_max: with_threshold(series(start, |k| 10 + (hh + k) % 60), t.cpu),
-                    system_cpu_max: with_threshold(series(start, |k| 20 + (hh + k) % 70), t.cpu),
+                    client_cpu_max: with_threshold(series(start, |k| client_cpu(hh, k)), t.cpu),
+                    system_cpu_max: with_threshold(series(start, |k| system_cpu(hh, k)), t.cpu),
                 }),
                 send: None,
                 receive: None,
